@@ -3,7 +3,9 @@ package dev.numbat.core.partition;
 /**
  * How a {@link Partitioner} sends (parts of) the current batch. Whole batches and slices are sent without
  * copying; selected rows are copied. A consumer may be sent several pieces of one batch; they arrive in the
- * order they were sent. Used only during {@link Partitioner#partition}.
+ * order they were sent. Used only during {@link Partitioner#partition}. The runtime does not keep the
+ * {@code rows} and {@code targets} arrays after a call returns, so partitioners may reuse them per batch.
+ * Empty batches are never passed to a partitioner.
  */
 public interface PartitionOutput {
 
