@@ -42,12 +42,22 @@ public final class ParquetScanThroughput {
         }
         double mb = Files.size(file) / 1e6;
         System.out.printf("file %s: %.1f MB%n", file, mb);
-        ParquetSource all = new ParquetSource(file.toString());
+        ParquetSource all = new ParquetSource(file.toString()).withRowGroupSplitBytes(0);
         List<String> names = all.schema().getFields().stream().map(f -> f.getName()).toList();
         List<String> two = names.subList(0, Math.min(2, names.size()));
         try (BufferAllocator allocator = new RootAllocator()) {
             report("numbat ParquetSource, all " + names.size() + " columns", all, allocator, mb);
             report("numbat ParquetSource, columns " + two, all.withColumns(two), allocator, mb);
+            // The pure-Java row-group reader: the same file as 4 row-group splits, read on 2 threads.
+            List<Split> groups = all.plan(4).splits();
+            report("java row groups (" + groups.size() + " splits, 2 threads), all columns", all, groups, 2,
+                    allocator, mb);
+            report("java row groups (" + groups.size() + " splits, 1 thread), all columns", all, groups, 1,
+                    allocator, mb);
+            ParquetSource twoCols = all.withColumns(two);
+            report("java row groups (2 threads), columns " + two, twoCols, twoCols.plan(4).splits(), 2, allocator, mb);
+            List<Split> whole = all.plan(1).splits();
+            report("native whole file (" + whole.size() + " split), all columns", all, whole, 1, allocator, mb);
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("SET threads=2");
@@ -68,6 +78,47 @@ public final class ParquetScanThroughput {
                     || type instanceof org.apache.arrow.vector.types.pojo.ArrowType.Decimal;
             return numeric ? "sum(\"" + n + "\")" : "sum(hash(\"" + n + "\"))";
         }).toList());
+    }
+
+    /** Reads {@code splits} on {@code threads} threads (each split on one thread), best of 3 after a warm-up. */
+    private static void report(String what, Source source, List<Split> splits, int threads, BufferAllocator allocator,
+            double fileMb) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            long best = Long.MAX_VALUE;
+            long rows = 0;
+            for (int run = 0; run < 4; run++) {
+                long start = System.nanoTime();
+                List<java.util.concurrent.Future<Long>> parts = new java.util.ArrayList<>();
+                for (Split split : splits) {
+                    parts.add(pool.submit(() -> {
+                        long n = 0;
+                        try (BufferAllocator a = allocator.newChildAllocator("scan", 0, Long.MAX_VALUE);
+                                SplitReader reader = source.open(split, a)) {
+                            VectorSchemaRoot b;
+                            while ((b = reader.next()) != null) {
+                                n += b.getRowCount();
+                                b.close();
+                            }
+                        }
+                        return n;
+                    }));
+                }
+                rows = 0;
+                for (var f : parts) {
+                    rows += f.get();
+                }
+                long t = System.nanoTime() - start;
+                if (run > 0) {
+                    best = Math.min(best, t);
+                }
+            }
+            double s = best / 1e9;
+            System.out.printf("%-55s %,d rows in %.3f s: %,.0f rows/s, %.0f MB/s of file%n", what, rows, s, rows / s,
+                    fileMb / s);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private static void report(String what, Source source, BufferAllocator allocator, double fileMb) {
