@@ -1,54 +1,43 @@
 package dev.numbat.runtime;
 
+import dev.numbat.core.ErrorCode;
 import dev.numbat.core.NumbatException;
 import dev.numbat.core.batch.Batches;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * One input of one consumer channel. Credit-based: it accepts at most {@code capacity} batches; a producer
- * refused for lack of credit is remembered and woken when the consumer takes a batch. Accepted batches are
- * moved (zero-copy) into the consumer's allocator so each channel accounts for what it holds.
+ * One input of one consumer channel, with credit-based flow control ({@link CreditedQueue}). Accepted batches
+ * are moved (zero-copy) into the consumer's allocator so each channel accounts for what it holds.
  */
-final class InputQueue implements Inbox {
+final class InputQueue extends CreditedQueue<Envelope> {
     private final ChannelTask consumer;
     private final BufferAllocator allocator;
-    private final int capacity;
-    private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
-    private final List<ChannelTask> waiting = new ArrayList<>();
     private final long[] lastSequence;
     private int producersOpen;
-    private boolean closed;
 
     InputQueue(ChannelTask consumer, BufferAllocator allocator, int capacity, int producers) {
+        super(capacity);
         this.consumer = consumer;
         this.allocator = allocator;
-        this.capacity = capacity;
         this.producersOpen = producers;
         this.lastSequence = new long[producers];
-        java.util.Arrays.fill(lastSequence, -1);
+        Arrays.fill(lastSequence, -1);
     }
 
     @Override
     public boolean offer(Envelope e, ChannelTask producer) {
         synchronized (this) {
-            if (closed) {
-                // The consumer is gone (the job is failing); drop what arrives.
-                e.batch().close();
-                return true;
+            if (!lockedAdmit(e, producer)) {
+                return closed;
             }
-            if (queue.size() >= capacity) {
-                if (!waiting.contains(producer)) {
-                    waiting.add(producer);
-                }
-                return false;
-            }
+            // Sequence numbers per producer never go back: what replay after a failure relies on.
             if (e.sequence() < lastSequence[e.producer()]) {
                 e.batch().close();
-                throw new NumbatException(dev.numbat.core.ErrorCode.INTERNAL, "batch " + e.sequence()
-                        + " from producer " + e.producer() + " arrived after batch " + lastSequence[e.producer()]);
+                throw new NumbatException(ErrorCode.INTERNAL, "batch " + e.sequence() + " from producer "
+                        + e.producer() + " arrived after batch " + lastSequence[e.producer()]);
             }
             lastSequence[e.producer()] = e.sequence();
             queue.add(new Envelope(e.producer(), e.sequence(), Batches.transfer(e.batch(), allocator)));
@@ -71,13 +60,12 @@ final class InputQueue implements Inbox {
         Envelope e;
         synchronized (this) {
             e = queue.poll();
-            if (e == null || waiting.isEmpty()) {
-                return e;
+            if (e == null) {
+                return null;
             }
-            wake = new ArrayList<>(waiting);
-            waiting.clear();
+            wake = lockedTakeWaiters();
         }
-        wake.forEach(ChannelTask::wake);
+        wakeAll(wake);
         return e;
     }
 
@@ -86,16 +74,17 @@ final class InputQueue implements Inbox {
         return producersOpen == 0 && queue.isEmpty();
     }
 
-    /** Releases queued batches and refuses (drops) what comes later; wakes blocked producers. */
+    /** Releases queued batches and drops what comes later; wakes blocked producers. */
     void close() {
         List<ChannelTask> wake;
         synchronized (this) {
-            closed = true;
-            queue.forEach(e -> e.batch().close());
-            queue.clear();
-            wake = new ArrayList<>(waiting);
-            waiting.clear();
+            wake = lockedClose();
         }
-        wake.forEach(ChannelTask::wake);
+        wakeAll(wake);
+    }
+
+    @Override
+    protected VectorSchemaRoot batchOf(Envelope entry) {
+        return entry.batch();
     }
 }

@@ -1,8 +1,6 @@
 package dev.numbat.runtime;
 
 import dev.numbat.core.batch.Batches;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -11,37 +9,24 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * The output node's batches on their way to the client thread, with the same credit rule as
  * {@link InputQueue}: a client that reads slowly makes the job wait instead of piling up results.
  */
-final class ResultQueue implements Inbox {
+final class ResultQueue extends CreditedQueue<VectorSchemaRoot> {
     private final BufferAllocator allocator;
-    private final int capacity;
-    private final ArrayDeque<VectorSchemaRoot> queue = new ArrayDeque<>();
-    private final List<ChannelTask> waiting = new ArrayList<>();
     private int producersOpen;
-    private boolean closed;
     private Throwable failure;
 
     ResultQueue(BufferAllocator allocator, int capacity, int producers) {
+        super(capacity);
         this.allocator = allocator;
-        this.capacity = capacity;
         this.producersOpen = producers;
     }
 
     @Override
-    public boolean offer(Envelope e, ChannelTask producer) {
-        synchronized (this) {
-            if (closed) {
-                e.batch().close();
-                return true;
-            }
-            if (queue.size() >= capacity) {
-                if (!waiting.contains(producer)) {
-                    waiting.add(producer);
-                }
-                return false;
-            }
-            queue.add(Batches.transfer(e.batch(), allocator));
-            notifyAll();
+    public synchronized boolean offer(Envelope e, ChannelTask producer) {
+        if (!lockedAdmit(e, producer)) {
+            return closed;
         }
+        queue.add(Batches.transfer(e.batch(), allocator));
+        notifyAll();
         return true;
     }
 
@@ -69,10 +54,9 @@ final class ResultQueue implements Inbox {
             if (batch == null) {
                 return null;
             }
-            wake = new ArrayList<>(waiting);
-            waiting.clear();
+            wake = lockedTakeWaiters();
         }
-        wake.forEach(ChannelTask::wake);
+        wakeAll(wake);
         return batch;
     }
 
@@ -83,27 +67,24 @@ final class ResultQueue implements Inbox {
             if (failure == null) {
                 failure = t;
             }
-            closed = true;
-            queue.forEach(VectorSchemaRoot::close);
-            queue.clear();
-            wake = new ArrayList<>(waiting);
-            waiting.clear();
+            wake = lockedClose();
             notifyAll();
         }
-        wake.forEach(ChannelTask::wake);
+        wakeAll(wake);
     }
 
     /** The client stopped reading: drop everything, now and later. */
     void close() {
         List<ChannelTask> wake;
         synchronized (this) {
-            closed = true;
-            queue.forEach(VectorSchemaRoot::close);
-            queue.clear();
-            wake = new ArrayList<>(waiting);
-            waiting.clear();
+            wake = lockedClose();
             notifyAll();
         }
-        wake.forEach(ChannelTask::wake);
+        wakeAll(wake);
+    }
+
+    @Override
+    protected VectorSchemaRoot batchOf(VectorSchemaRoot entry) {
+        return entry;
     }
 }
