@@ -1,6 +1,8 @@
 package dev.numbat.cli;
 
 import dev.numbat.bench.datagen.TpchDatagen;
+import dev.numbat.bench.taxi.TaxiSource;
+import dev.numbat.client.WriteResult;
 import dev.numbat.client.NumbatContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code numbat datagen tpch ...}: generates benchmark data sets as Numbat jobs. */
 @Command(name = "datagen", description = "Generate benchmark data sets.",
-        subcommands = {DatagenCommand.Tpch.class})
+        subcommands = {DatagenCommand.Tpch.class, DatagenCommand.Taxi.class})
 final class DatagenCommand {
 
     @Command(name = "tpch", mixinStandardHelpOptions = true,
@@ -42,6 +44,31 @@ final class DatagenCommand {
                         "  %-9s %,12d rows  %2d files  %6.2f s%n", r.table(), r.rows(), r.files(), r.millis() / 1000.0));
             }
             System.out.printf("done in %.2f s%n", (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "taxi", mixinStandardHelpOptions = true,
+            description = "Generate an NYC-taxi-like trips table as Parquet (one file per channel).")
+    static final class Taxi implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "10000000", description = "Rows to generate. Default: ${DEFAULT-VALUE}.")
+        long rows;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--out", required = true, description = "Output directory (the table's files go straight in it).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            long start = System.nanoTime();
+            try (NumbatContext ctx = NumbatContext.local()) {
+                TpchDatagen.clearGeneratedFiles(out);
+                WriteResult r = ctx.read(new TaxiSource(rows, seed)).writeParquet(out.toString());
+                System.out.printf("wrote %,d rows in %d files to %s in %.2f s%n", r.rows(), r.files().size(), out,
+                        (System.nanoTime() - start) / 1e9);
+            }
             return 0;
         }
     }

@@ -57,7 +57,7 @@ public final class TpchDatagen {
         for (String table : names) {
             long start = System.nanoTime();
             Path dir = out.resolve(table);
-            clearTable(dir);
+            clearGeneratedFiles(dir);
             DataStream rows = ctx.read(new TpchSource(table, scaleFactor));
             WriteResult written = switch (format) {
                 case PARQUET -> rows.writeParquet(dir.toString());
@@ -88,7 +88,7 @@ public final class TpchDatagen {
     }
 
     /** Removes earlier generated files of a table; refuses to touch a directory holding anything else. */
-    private static void clearTable(Path dir) {
+    public static void clearGeneratedFiles(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
