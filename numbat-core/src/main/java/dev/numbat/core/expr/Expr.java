@@ -1,6 +1,5 @@
 package dev.numbat.core.expr;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -8,14 +7,17 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 /**
  * A scalar expression over the columns of one input batch, fully typed: every node carries its Arrow result
  * type and nullability, decided by whoever built it (the planner, following Calcite's type derivation), so
- * evaluation never guesses. Immutable and serializable, so plans can carry expressions to executors.
+ * evaluation never guesses. Immutable.
  *
  * <p>Types: {@code Bool}, {@code Int(32)}, {@code Int(64)}, {@code FloatingPoint(DOUBLE)},
  * {@code Decimal(p, s, 128)}, {@code Utf8}, {@code Date(DAY)}, {@code Timestamp(MICROSECOND, null)}, and the
  * interval types {@code Interval(DAY_TIME)} / {@code Interval(YEAR_MONTH)} for literals in date arithmetic.
  * See {@link Types} for constants.
+ *
+ * <p>Not {@code Serializable} itself (Arrow's types are not): what ships an expression wraps it in
+ * {@link SerializableExpr}, which carries the types as Arrow's JSON.
  */
-public sealed interface Expr extends Serializable permits Expr.Column, Expr.Literal, Expr.Call {
+public sealed interface Expr permits Expr.Column, Expr.Literal, Expr.Call {
 
     ArrowType type();
 
