@@ -1,0 +1,153 @@
+package dev.numbat.plan;
+
+import java.util.List;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.rules.PruneEmptyRules;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Numbat's logical optimisation: Calcite rules run by {@link HepPlanner}s in fixed phases, so a plan is
+ * optimised the same way every time and quickly (no cost-based search over physical alternatives: the
+ * physical choices are made by {@link dev.numbat.plan.physical.PhysicalPlanner}).
+ *
+ * <ol>
+ *   <li>Sub-queries to correlates, then decorrelation ({@link RelDecorrelator}).</li>
+ *   <li>Simplify and push down: constant folding ({@code *_REDUCE_EXPRESSIONS}), filter push-down through
+ *       projections, aggregates, set operations and into joins ({@code FILTER_INTO_JOIN},
+ *       {@code JOIN_CONDITION_PUSH}), join-key expressions pushed into projections below the join, project and
+ *       filter merge, aggregate-project merge, UNION/INTERSECT DISTINCT to aggregates, FILTER clauses of
+ *       aggregates to CASE, and pruning of empty inputs.</li>
+ *   <li>Join ordering from row counts: joins into a {@code MultiJoin}, then {@code LoptOptimizeJoinRule}
+ *       (greedy, using {@code RelMetadataQuery} row counts and thus the tables' statistics).</li>
+ *   <li>Filter push-down again (join ordering may leave conditions above joins).</li>
+ *   <li>Projection pruning with {@link RelFieldTrimmer}: every operator keeps only the columns used above it, so
+ *       scans read only needed columns.</li>
+ *   <li>Tidy: merge and remove trivial projections, filters below projections (so a scan sees
+ *       {@code Project(Filter(Scan))}, which the physical planner folds into the source).</li>
+ * </ol>
+ * Distinct aggregates other than {@code COUNT(DISTINCT x)} (which the hash aggregate computes itself) are
+ * expanded with {@code AGGREGATE_EXPAND_DISTINCT_AGGREGATES}.
+ */
+public final class Optimizer {
+    private static final List<RelOptRule> SIMPLIFY_AND_PUSH = List.of(
+            CoreRules.FILTER_REDUCE_EXPRESSIONS,
+            CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+            CoreRules.JOIN_REDUCE_EXPRESSIONS,
+            CoreRules.FILTER_MERGE,
+            CoreRules.FILTER_PROJECT_TRANSPOSE,
+            CoreRules.FILTER_INTO_JOIN,
+            CoreRules.JOIN_CONDITION_PUSH,
+            CoreRules.JOIN_PUSH_EXPRESSIONS,
+            CoreRules.FILTER_AGGREGATE_TRANSPOSE,
+            CoreRules.FILTER_SET_OP_TRANSPOSE,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE,
+            CoreRules.AGGREGATE_PROJECT_MERGE,
+            CoreRules.AGGREGATE_FILTER_TO_CASE,
+            CoreRules.UNION_TO_DISTINCT,
+            CoreRules.INTERSECT_TO_DISTINCT,
+            PruneEmptyRules.FILTER_INSTANCE,
+            PruneEmptyRules.PROJECT_INSTANCE,
+            PruneEmptyRules.JOIN_LEFT_INSTANCE,
+            PruneEmptyRules.JOIN_RIGHT_INSTANCE,
+            PruneEmptyRules.AGGREGATE_INSTANCE,
+            PruneEmptyRules.SORT_INSTANCE,
+            PruneEmptyRules.UNION_INSTANCE);
+
+    private static final List<RelOptRule> PUSH_AFTER_JOIN_ORDER = List.of(
+            CoreRules.FILTER_MERGE,
+            CoreRules.FILTER_PROJECT_TRANSPOSE,
+            CoreRules.FILTER_INTO_JOIN,
+            CoreRules.JOIN_CONDITION_PUSH,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE);
+
+    private static final List<RelOptRule> TIDY = List.of(
+            CoreRules.FILTER_PROJECT_TRANSPOSE,
+            CoreRules.FILTER_MERGE,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE,
+            CoreRules.AGGREGATE_PROJECT_MERGE);
+
+    private Optimizer() {
+    }
+
+    /** The optimised form of {@code rel} (see the class comment for the phases). */
+    public static RelNode optimize(RelNode rel, RelBuilder.Config relBuilderConfig) {
+        RelBuilder relBuilder = RelBuilder.proto(Contexts.of(relBuilderConfig)).create(rel.getCluster(), null);
+
+        rel = hep(rel, program(HepMatchOrder.ARBITRARY, List.of(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+                CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE, CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)));
+        rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+
+        if (hasExpandableDistinct(rel)) {
+            rel = hep(rel, program(HepMatchOrder.ARBITRARY, List.of(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES)));
+        }
+        rel = hep(rel, program(HepMatchOrder.ARBITRARY, SIMPLIFY_AND_PUSH));
+
+        if (countJoins(rel) > 0) {
+            HepProgram joinOrder = new HepProgramBuilder()
+                    .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                    .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+                    .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
+                    .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
+                    .addMatchOrder(HepMatchOrder.ARBITRARY)
+                    .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+                    .build();
+            rel = hep(rel, joinOrder);
+            rel = hep(rel, program(HepMatchOrder.ARBITRARY, PUSH_AFTER_JOIN_ORDER));
+        }
+
+        rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        return hep(rel, program(HepMatchOrder.ARBITRARY, TIDY));
+    }
+
+    private static HepProgram program(HepMatchOrder order, List<RelOptRule> rules) {
+        return new HepProgramBuilder().addMatchOrder(order).addRuleCollection(rules).build();
+    }
+
+    private static RelNode hep(RelNode rel, HepProgram program) {
+        HepPlanner planner = new HepPlanner(program, rel.getCluster().getPlanner().getContext());
+        planner.setRoot(rel);
+        return planner.findBestExp();
+    }
+
+    private static int countJoins(RelNode rel) {
+        int n = rel instanceof Join ? 1 : 0;
+        for (RelNode input : rel.getInputs()) {
+            n += countJoins(input);
+        }
+        return n;
+    }
+
+    /** True when some aggregate has a DISTINCT call the hash aggregate cannot compute as is. */
+    private static boolean hasExpandableDistinct(RelNode rel) {
+        if (rel instanceof Aggregate agg) {
+            for (AggregateCall call : agg.getAggCallList()) {
+                if (call.isDistinct() && !(call.getAggregation().getKind() == SqlKind.COUNT
+                        && call.getArgList().size() == 1)) {
+                    return true;
+                }
+            }
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (hasExpandableDistinct(input)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.numbat.plan;
+
+import dev.numbat.plan.catalog.Catalog;
+import dev.numbat.plan.physical.PhysicalPlanner;
+import dev.numbat.plan.types.NumbatTypeSystem;
+import dev.numbat.runtime.TaskGraph;
+import java.util.List;
+import java.util.Objects;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.tools.FrameworkConfig;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * The entry point of the logical plan: Calcite configured for Numbat over a {@link Catalog}.
+ *
+ * <pre>{@code
+ * Catalog catalog = new Catalog();
+ * catalog.register("lineitem", new ParquetSource("/data/lineitem.parquet"));
+ * PlannerContext planner = new PlannerContext(catalog, PlanOptions.defaults());
+ * RelBuilder b = planner.relBuilder();
+ * RelNode q = b.scan("lineitem").filter(...).aggregate(...).build();
+ * TaskGraph graph = planner.compile(q);           // optimise + physical plan
+ * String text = planner.explain(q);               // both plans, for users
+ * }</pre>
+ *
+ * <p>One type system ({@link NumbatTypeSystem}), case-sensitive identifiers left as written, and one
+ * optimiser ({@link Optimizer}). Instances are immutable and thread-safe; every {@link #relBuilder()} is new
+ * (RelBuilders are not thread-safe).
+ */
+public final class PlannerContext {
+    private final Catalog catalog;
+    private final PlanOptions options;
+    private final FrameworkConfig config;
+    private final RelBuilder.Config relBuilderConfig;
+
+    public PlannerContext(Catalog catalog, PlanOptions options) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.options = Objects.requireNonNull(options, "options");
+        this.relBuilderConfig = RelBuilder.Config.DEFAULT
+                .withSimplify(true)
+                .withPruneInputOfAggregate(true)
+                .withDedupAggregateCalls(true);
+        this.config = Frameworks.newConfigBuilder()
+                .defaultSchema(catalog.schema())
+                .typeSystem(NumbatTypeSystem.INSTANCE)
+                .parserConfig(SqlParser.config()
+                        .withCaseSensitive(true)
+                        .withUnquotedCasing(Casing.UNCHANGED)
+                        .withQuotedCasing(Casing.UNCHANGED)
+                        .withConformance(SqlConformanceEnum.LENIENT))
+                .sqlToRelConverterConfig(SqlToRelConverter.config()
+                        .withExpand(false)
+                        .withTrimUnusedFields(true)
+                        .withRelBuilderConfigTransform(c -> relBuilderConfig))
+                .context(Contexts.of(relBuilderConfig))
+                .build();
+    }
+
+    public PlannerContext(Catalog catalog) {
+        this(catalog, PlanOptions.defaults());
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public PlanOptions options() {
+        return options;
+    }
+
+    /** The Calcite configuration (schema, type system, parser) for SQL front ends. */
+    public FrameworkConfig config() {
+        return config;
+    }
+
+    /** A new RelBuilder over the catalog's tables. */
+    public RelBuilder relBuilder() {
+        return RelBuilder.create(config);
+    }
+
+    /** The RelBuilder configuration used here and by the optimiser's rules. */
+    public RelBuilder.Config relBuilderConfig() {
+        return relBuilderConfig;
+    }
+
+    /** The logical plan after Numbat's Calcite rules (see {@link Optimizer}). */
+    public RelNode optimize(RelNode logical) {
+        return Optimizer.optimize(logical, relBuilderConfig);
+    }
+
+    /** The task graph of an already optimised plan. */
+    public TaskGraph toTaskGraph(RelNode optimized) {
+        return new PhysicalPlanner(options).plan(optimized);
+    }
+
+    /** Optimises {@code logical} and turns it into a task graph whose output is the query's result. */
+    public TaskGraph compile(RelNode logical) {
+        return toTaskGraph(optimize(logical));
+    }
+
+    /** Calcite's optimised plan and the task graph made from it, as text. */
+    public String explain(RelNode logical) {
+        RelNode optimized = optimize(logical);
+        TaskGraph graph = toTaskGraph(optimized);
+        return String.join("\n", List.of("== Logical plan (optimised) ==",
+                RelOptUtil.toString(optimized).stripTrailing(), "== Task graph ==", graph.explain().stripTrailing()))
+                + "\n";
+    }
+}

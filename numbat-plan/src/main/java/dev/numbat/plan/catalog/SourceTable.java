@@ -1,0 +1,133 @@
+package dev.numbat.plan.catalog;
+
+import dev.numbat.core.source.Source;
+import dev.numbat.core.source.Split;
+import dev.numbat.io.FilePaths;
+import dev.numbat.io.parquet.ParquetSource;
+import dev.numbat.plan.types.ArrowCalciteTypes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Calcite table over a Numbat {@link Source}: its row type is the source's Arrow schema
+ * ({@link ArrowCalciteTypes}), and its statistics give the row count the optimiser orders joins by and the
+ * physical planner sizes exchanges by. Scans of it become source nodes of the task graph (the planner reads
+ * the source back with {@link #source()}); Calcite never executes it.
+ *
+ * <p>Row count: as given at registration, else from Parquet footers (cheap: footers only), else estimated
+ * from the splits' byte sizes and a guessed row width.
+ */
+public final class SourceTable extends AbstractTable {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceTable.class);
+
+    private final String name;
+    private final Source source;
+    private final Double givenRowCount;
+    private volatile Statistic statistic;
+
+    SourceTable(String name, Source source, Double rowCount) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.source = Objects.requireNonNull(source, "source");
+        this.givenRowCount = rowCount;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+        return ArrowCalciteTypes.toRowType(source.schema(), typeFactory);
+    }
+
+    @Override
+    public Statistic getStatistic() {
+        Statistic s = statistic;
+        if (s == null) {
+            s = Statistics.of(rowCount(), List.of());
+            statistic = s;
+        }
+        return s;
+    }
+
+    /** The (estimated) number of rows. */
+    public double rowCount() {
+        if (givenRowCount != null) {
+            return givenRowCount;
+        }
+        if (source instanceof ParquetSource parquet) {
+            Double fromFooters = parquetRowCount(parquet);
+            if (fromFooters != null) {
+                return fromFooters;
+            }
+        }
+        return estimateFromBytes(source);
+    }
+
+    private static Double parquetRowCount(ParquetSource parquet) {
+        try {
+            long rows = 0;
+            for (Path file : FilePaths.expand(parquet.path())) {
+                try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+                    for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                        rows += block.getRowCount();
+                    }
+                }
+            }
+            return (double) rows;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read Parquet footers of {} for statistics: {}", parquet.path(), e.toString());
+            return null;
+        }
+    }
+
+    private static double estimateFromBytes(Source source) {
+        try {
+            long bytes = 0;
+            for (Split split : source.splits(1)) {
+                bytes += split.sizeBytes();
+            }
+            return Math.max(1, bytes / (double) rowWidth(source.schema()));
+        } catch (RuntimeException e) {
+            LOG.debug("cannot size {} for statistics: {}", source.describe(), e.toString());
+            return 1_000_000;
+        }
+    }
+
+    private static int rowWidth(Schema schema) {
+        int width = 0;
+        for (Field f : schema.getFields()) {
+            width += switch (f.getType().getTypeID()) {
+                case Utf8, LargeUtf8, Binary, LargeBinary -> 24;
+                case Bool -> 1;
+                case Int -> ((org.apache.arrow.vector.types.pojo.ArrowType.Int) f.getType()).getBitWidth() / 8;
+                case Decimal -> 16;
+                default -> 8;
+            };
+        }
+        return Math.max(1, width);
+    }
+
+    @Override
+    public String toString() {
+        return "SourceTable(" + name + ", " + source.describe() + ")";
+    }
+}
