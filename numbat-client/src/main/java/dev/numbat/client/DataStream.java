@@ -4,17 +4,21 @@ import dev.numbat.core.NumbatException;
 import dev.numbat.core.batch.Values;
 import dev.numbat.core.operator.OperatorFactory;
 import dev.numbat.core.partition.Partitioner;
+import dev.numbat.core.partition.Partitioners;
 import dev.numbat.io.write.CsvWriteOptions;
 import dev.numbat.io.write.FileWriters;
+import dev.numbat.plan.rel.TransformRel;
+import dev.numbat.plan.types.ArrowCalciteTypes;
 import dev.numbat.runtime.Job;
 import dev.numbat.runtime.TaskGraph;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,23 +30,49 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.table.Table;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.VectorSchemaRootAppender;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.tools.RelBuilder;
 
 /**
- * A lazily evaluated stream of Arrow batches. Steps ({@link #transform}) only describe the dataflow; the
- * terminal methods ({@link #collect}, {@link #show}, {@link #writeParquet}, ...) compile it into a task
- * graph and run it on the context's runtime. Immutable: every step returns a new stream.
+ * A lazily evaluated stream of Arrow batches: relational steps ({@link #filter}, {@link #groupBy},
+ * {@link #join}, ...) and user operators ({@link #transform}) build one Calcite plan, which the terminal
+ * methods ({@link #collect}, {@link #show}, {@link #writeParquet}, ...) optimise, turn into a task graph and
+ * run. Immutable: every step returns a new stream.
  */
 public final class DataStream {
-    /** Channel count meaning "as many as the (first) input has", with a one-to-one forward edge. */
-    private static final int SAME_AS_INPUT = -1;
-
     private final NumbatContext context;
-    private final PlanNode node;
+    private final RelNode rel;
 
-    DataStream(NumbatContext context, PlanNode node) {
+    DataStream(NumbatContext context, RelNode rel) {
         this.context = context;
-        this.node = node;
+        this.rel = rel;
     }
+
+    /** The logical plan (before optimisation). */
+    public RelNode rel() {
+        return rel;
+    }
+
+    private RelBuilder builder() {
+        return context.planner().relBuilder().push(rel);
+    }
+
+    private DataStream with(RelBuilder b) {
+        return new DataStream(context, b.build());
+    }
+
+    private void requireColumns(String step) {
+        if (rel instanceof TransformRel t && !t.declaredRowType()) {
+            throw NumbatException.userError("%s needs the columns of operator '%s', which does not declare its "
+                    + "output schema: override OperatorFactory.outputSchema", step, t.factory().name());
+        }
+    }
+
+    // ---- user operators
 
     /**
      * Runs a user operator over this stream in {@code channels} parallel channels; {@code partitioner}
@@ -50,13 +80,11 @@ public final class DataStream {
      * rows of a key meet in one channel's state).
      */
     public DataStream transform(OperatorFactory operator, Partitioner partitioner, int channels) {
-        Objects.requireNonNull(operator, "operator");
         Objects.requireNonNull(partitioner, "partitioner");
         if (channels < 1) {
             throw NumbatException.userError("channels must be at least 1, got %d", channels);
         }
-        return new DataStream(context, new PlanNode.Transform(operator.name(), List.of(node),
-                List.of(partitioner), List.of(false), operator, channels));
+        return transformRel(List.of(this), operator, List.of(partitioner), List.of(false), channels);
     }
 
     /** {@link #transform(OperatorFactory, Partitioner, int)} with the context's default channel count. */
@@ -66,9 +94,8 @@ public final class DataStream {
 
     /** Runs an operator channel by channel on this stream's channels, without moving rows between them. */
     public DataStream transform(OperatorFactory operator) {
-        Objects.requireNonNull(operator, "operator");
-        return new DataStream(context, new PlanNode.Transform(operator.name(), List.of(node),
-                List.of(FORWARD), List.of(false), operator, SAME_AS_INPUT));
+        return transformRel(List.of(this), operator, List.of(Partitioners.forward()), List.of(false),
+                TransformRel.SAME_AS_INPUT);
     }
 
     /**
@@ -81,8 +108,25 @@ public final class DataStream {
         if (other.context != context) {
             throw NumbatException.userError("streams of different contexts cannot be combined");
         }
-        return new DataStream(context, new PlanNode.Transform(operator.name(), List.of(node, other.node),
-                List.of(thisPartitioner, otherPartitioner), List.of(false, otherFirst), operator, channels));
+        return transformRel(List.of(this, other), operator, List.of(thisPartitioner, otherPartitioner),
+                List.of(false, otherFirst), channels);
+    }
+
+    private DataStream transformRel(List<DataStream> inputs, OperatorFactory operator, List<Partitioner> partitioners,
+            List<Boolean> needsWhole, int channels) {
+        Objects.requireNonNull(operator, "operator");
+        List<Schema> schemas = new ArrayList<>();
+        List<RelNode> rels = new ArrayList<>();
+        for (DataStream in : inputs) {
+            rels.add(in.rel);
+            schemas.add(in.schema());
+        }
+        Schema out = schemas.contains(null) ? null : operator.outputSchema(schemas);
+        var cluster = rel.getCluster();
+        RelDataType rowType = out == null ? cluster.getTypeFactory().builder().build()
+                : ArrowCalciteTypes.toRowType(out, cluster.getTypeFactory());
+        return new DataStream(context, new TransformRel(cluster, cluster.traitSet(), rels, operator, partitioners,
+                needsWhole, channels, rowType, out != null));
     }
 
     /** The same rows spread over {@code channels} channels by {@code partitioner}. */
@@ -90,76 +134,312 @@ public final class DataStream {
         return transform(new PassThrough(), partitioner, channels);
     }
 
-    /** Sets how many channels read this source or run this step. */
-    public DataStream withChannels(int channels) {
-        if (channels < 1) {
-            throw NumbatException.userError("channels must be at least 1, got %d", channels);
-        }
-        if (node instanceof PlanNode.Read r) {
-            return new DataStream(context, new PlanNode.Read(r.name(), r.source(), channels));
-        }
-        PlanNode.Transform t = (PlanNode.Transform) node;
-        return new DataStream(context, new PlanNode.Transform(t.name(), t.inputs(), t.partitioners(),
-                t.needsWhole(), t.factory(), channels));
+    // ---- relational steps
+
+    /** Rows for which {@code condition} is true. */
+    public DataStream filter(Column condition) {
+        requireColumns("filter");
+        RelBuilder b = builder();
+        return with(b.filter(condition.rex(new Scope(b, 1))));
     }
 
-    /** The schema of this stream's batches, or null when only the batches tell (a user operator's output). */
+    /** Just these columns or expressions, in this order (expressions named by {@link Column#as}). */
+    public DataStream select(Column... columns) {
+        requireColumns("select");
+        RelBuilder b = builder();
+        Scope scope = new Scope(b, 1);
+        List<RexNode> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Column c : columns) {
+            exprs.add(c.rex(scope));
+            names.add(c.name());
+        }
+        return with(b.project(exprs, names, true));
+    }
+
+    /** Just the named columns, in this order. */
+    public DataStream select(String... columns) {
+        return select(Arrays.stream(columns).map(Functions::col).toArray(Column[]::new));
+    }
+
+    /** All columns plus {@code name} computed by {@code value} (replacing a column of that name in place). */
+    public DataStream withColumn(String name, Column value) {
+        Map<String, Column> one = new LinkedHashMap<>();
+        one.put(name, value);
+        return withColumns(one);
+    }
+
+    /** {@link #withColumn} for several columns at once, evaluated against this stream's columns. */
+    public DataStream withColumns(Map<String, Column> values) {
+        requireColumns("withColumns");
+        RelBuilder b = builder();
+        Scope scope = new Scope(b, 1);
+        List<RexNode> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Map<String, Column> pending = new LinkedHashMap<>(values);
+        for (RelDataTypeField f : rel.getRowType().getFieldList()) {
+            Column replacement = pending.remove(f.getName());
+            exprs.add(replacement != null ? replacement.rex(scope) : b.field(f.getIndex()));
+            names.add(f.getName());
+        }
+        pending.forEach((n, c) -> {
+            exprs.add(c.rex(scope));
+            names.add(n);
+        });
+        return with(b.project(exprs, names, true));
+    }
+
+    /** All columns but these. */
+    public DataStream drop(String... columns) {
+        requireColumns("drop");
+        List<String> drop = Arrays.asList(columns);
+        Scope check = new Scope(builder(), 1);
+        drop.forEach(check::field);
+        List<Column> keep = new ArrayList<>();
+        for (String n : rel.getRowType().getFieldNames()) {
+            if (!drop.contains(n)) {
+                keep.add(Functions.col(n));
+            }
+        }
+        return select(keep.toArray(new Column[0]));
+    }
+
+    /** The same rows with column {@code from} called {@code to}. */
+    public DataStream rename(String from, String to) {
+        requireColumns("rename");
+        new Scope(builder(), 1).field(from);
+        List<String> names = new ArrayList<>(rel.getRowType().getFieldNames());
+        names.set(names.indexOf(from), to);
+        return with(builder().rename(names));
+    }
+
+    /** Groups rows by these columns or expressions; finish with {@link Grouped#agg}. */
+    public Grouped groupBy(Column... keys) {
+        requireColumns("groupBy");
+        return new Grouped(List.of(keys));
+    }
+
+    public Grouped groupBy(String... keys) {
+        return groupBy(Arrays.stream(keys).map(Functions::col).toArray(Column[]::new));
+    }
+
+    /** Aggregates over all rows: one row out. */
+    public DataStream agg(Agg... aggs) {
+        return groupBy(new Column[0]).agg(aggs);
+    }
+
+    /** A grouping under construction. */
+    public final class Grouped {
+        private final List<Column> keys;
+
+        Grouped(List<Column> keys) {
+            this.keys = keys;
+        }
+
+        /** One row per group: the keys, then the aggregates. */
+        public DataStream agg(Agg... aggs) {
+            RelBuilder b = builder();
+            Scope scope = new Scope(b, 1);
+            List<RexNode> keyRex = new ArrayList<>();
+            for (Column k : keys) {
+                RexNode r = k.rex(scope);
+                keyRex.add(k.alias != null ? b.alias(r, k.alias) : r);
+            }
+            List<RelBuilder.AggCall> calls = new ArrayList<>();
+            for (Agg a : aggs) {
+                calls.add(a.call(scope));
+            }
+            return with(b.aggregate(b.groupKey(keyRex), calls));
+        }
+
+        /** Rows per group, as column {@code count}. */
+        public DataStream count() {
+            return agg(Functions.count().as("count"));
+        }
+    }
+
+    /**
+     * Joins on columns of equal names: {@code how} is inner, left, right, full, semi or anti. The key
+     * columns appear once (for right and full joins, the right side's or the non-null one).
+     */
+    public DataStream join(DataStream other, List<String> on, String how) {
+        return join(other, on, on, how, true);
+    }
+
+    public DataStream join(DataStream other, String on) {
+        return join(other, List.of(on), "inner");
+    }
+
+    /** Joins where {@code leftOn[i] = rightOn[i]}; all columns of both sides are kept (semi/anti: the left's). */
+    public DataStream join(DataStream other, List<String> leftOn, List<String> rightOn, String how) {
+        return join(other, leftOn, rightOn, how, false);
+    }
+
+    /**
+     * Joins on an arbitrary condition over both sides' columns (names are looked up in this stream, then in
+     * {@code other}; rename first where they clash).
+     */
+    public DataStream join(DataStream other, Column condition, String how) {
+        requireColumns("join");
+        other.requireColumns("join");
+        RelBuilder b = builder().push(other.rel);
+        JoinRelType type = joinType(how);
+        RexNode c = condition.rex(new Scope(b, 2));
+        return with(join(b, type, c));
+    }
+
+    private DataStream join(DataStream other, List<String> leftOn, List<String> rightOn, String how, boolean using) {
+        requireColumns("join");
+        other.requireColumns("join");
+        if (leftOn.size() != rightOn.size() || leftOn.isEmpty()) {
+            throw NumbatException.userError("join needs as many left keys as right keys, and at least one: %s and %s",
+                    leftOn, rightOn);
+        }
+        JoinRelType type = joinType(how);
+        RelBuilder b = builder().push(other.rel);
+        List<RexNode> conditions = new ArrayList<>();
+        for (int i = 0; i < leftOn.size(); i++) {
+            conditions.add(b.equals(field(b, 0, leftOn.get(i)), field(b, 1, rightOn.get(i))));
+        }
+        join(b, type, b.and(conditions));
+        if (!using || type == JoinRelType.SEMI || type == JoinRelType.ANTI) {
+            return with(b);
+        }
+        // USING semantics: one copy of each key.
+        int leftCount = rel.getRowType().getFieldCount();
+        List<RexNode> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> leftNames = rel.getRowType().getFieldNames();
+        List<String> rightNames = other.rel.getRowType().getFieldNames();
+        for (int i = 0; i < leftCount; i++) {
+            String n = leftNames.get(i);
+            RexNode value = b.field(i);
+            if (leftOn.contains(n)) {
+                RexNode right = b.field(leftCount + rightNames.indexOf(n));
+                value = type == JoinRelType.RIGHT ? right
+                        : type == JoinRelType.FULL ? b.call(org.apache.calcite.sql.fun.SqlStdOperatorTable.COALESCE, value, right)
+                        : value;
+            }
+            exprs.add(value);
+            names.add(n);
+        }
+        for (int i = 0; i < rightNames.size(); i++) {
+            if (!rightOn.contains(rightNames.get(i))) {
+                exprs.add(b.field(leftCount + i));
+                names.add(rightNames.get(i));
+            }
+        }
+        return with(b.project(exprs, names, true));
+    }
+
+    private static RexNode field(RelBuilder b, int input, String name) {
+        List<String> names = b.peek(2, input).getRowType().getFieldNames();
+        if (!names.contains(name)) {
+            throw NumbatException.userError("no column '%s' on the %s side of the join%s; columns are %s", name,
+                    input == 0 ? "left" : "right", Scope.suggestion(name, names), names);
+        }
+        return b.field(2, input, name);
+    }
+
+    private static RelBuilder join(RelBuilder b, JoinRelType type, RexNode condition) {
+        return switch (type) {
+            case SEMI -> b.semiJoin(condition);
+            case ANTI -> b.antiJoin(condition);
+            default -> b.join(type, condition);
+        };
+    }
+
+    private static JoinRelType joinType(String how) {
+        return switch (how.toLowerCase(java.util.Locale.ROOT)) {
+            case "inner" -> JoinRelType.INNER;
+            case "left", "left_outer", "leftouter" -> JoinRelType.LEFT;
+            case "right", "right_outer", "rightouter" -> JoinRelType.RIGHT;
+            case "full", "outer", "full_outer", "fullouter" -> JoinRelType.FULL;
+            case "semi", "left_semi", "leftsemi" -> JoinRelType.SEMI;
+            case "anti", "left_anti", "leftanti" -> JoinRelType.ANTI;
+            default -> throw NumbatException.userError(
+                    "unknown join type '%s': use inner, left, right, full, semi or anti", how);
+        };
+    }
+
+    /**
+     * Rows ordered by these columns ({@code col("x").desc()} for descending); NULLs sort last in both
+     * directions, as in DuckDB.
+     */
+    public DataStream sort(Column... order) {
+        requireColumns("sort");
+        RelBuilder b = builder();
+        return with(b.sort(sortKeys(b, order)));
+    }
+
+    /** Rows ordered by these columns, ascending. */
+    public DataStream sort(String... columns) {
+        return sort(Arrays.stream(columns).map(Functions::col).toArray(Column[]::new));
+    }
+
+    private static List<RexNode> sortKeys(RelBuilder b, Column... order) {
+        Scope scope = new Scope(b, 1);
+        List<RexNode> keys = new ArrayList<>();
+        for (Column c : order) {
+            RexNode r = c.rex(scope);
+            keys.add(b.nullsLast("DESC".equals(c.direction) ? b.desc(r) : r));
+        }
+        return keys;
+    }
+
+    /** The first {@code n} rows (in this stream's order, if it has one). */
+    public DataStream limit(long n) {
+        return limit(0, n);
+    }
+
+    public DataStream limit(long offset, long n) {
+        requireColumns("limit");
+        return with(builder().limit((int) offset, (int) n));
+    }
+
+    /** The {@code n} first rows by {@code order}, without sorting everything. */
+    public DataStream topK(long n, Column... order) {
+        requireColumns("topK");
+        RelBuilder b = builder();
+        return with(b.sortLimit(0, (int) n, sortKeys(b, order)));
+    }
+
+    /** Distinct rows. */
+    public DataStream distinct() {
+        requireColumns("distinct");
+        return with(builder().distinct());
+    }
+
+    /** The rows of this stream and of {@code other} (UNION ALL: duplicates kept); columns match by position. */
+    public DataStream union(DataStream other) {
+        requireColumns("union");
+        other.requireColumns("union");
+        return with(builder().push(other.rel).union(true));
+    }
+
+    /** The schema of this stream's batches, or null when only the batches tell (an undeclared operator's). */
     public Schema schema() {
-        return schemaOf(node);
+        if (rel instanceof TransformRel t && !t.declaredRowType()) {
+            return null;
+        }
+        return ArrowCalciteTypes.toSchema(rel.getRowType());
     }
 
-    private static Schema schemaOf(PlanNode n) {
-        if (n instanceof PlanNode.Read r) {
-            return r.source().schema();
-        }
-        PlanNode.Transform t = (PlanNode.Transform) n;
-        List<Schema> inputs = new ArrayList<>();
-        for (PlanNode in : t.inputs()) {
-            inputs.add(schemaOf(in));
-        }
-        return t.factory().outputSchema(inputs);
+    /** The column names. */
+    public List<String> columns() {
+        return rel.getRowType().getFieldNames();
     }
 
     // ---- running
 
     /** The task graph this stream runs as, with its output going to the client. */
     public TaskGraph plan() {
-        TaskGraph.Builder g = TaskGraph.builder();
-        int out = compile(node, g, new IdentityHashMap<>(), new HashMap<>());
-        return g.output(out).build();
+        return context.planner().compile(rel);
     }
 
-    /** The task graph as text: nodes with channel counts, edges with their partitioning. */
+    /** The optimised logical plan and the task graph (channel counts, partitioning) as text. */
     public String explain() {
-        return plan().explain();
-    }
-
-    private int compile(PlanNode n, TaskGraph.Builder g, Map<PlanNode, Integer> ids, Map<Integer, Integer> channels) {
-        Integer known = ids.get(n);
-        if (known != null) {
-            return known;
-        }
-        int id;
-        if (n instanceof PlanNode.Read r) {
-            int c = r.channels() > 0 ? r.channels()
-                    : Math.max(1, Math.min(context.defaultChannels(), r.source().splits(context.defaultChannels()).size()));
-            id = g.source(r.name(), r.source(), c);
-            channels.put(id, c);
-        } else {
-            PlanNode.Transform t = (PlanNode.Transform) n;
-            List<Integer> inputs = new ArrayList<>();
-            for (PlanNode in : t.inputs()) {
-                inputs.add(compile(in, g, ids, channels));
-            }
-            int c = t.channels() == SAME_AS_INPUT ? channels.get(inputs.get(0)) : t.channels();
-            id = g.operator(t.name(), t.factory(), c);
-            channels.put(id, c);
-            for (int i = 0; i < inputs.size(); i++) {
-                g.connect(inputs.get(i), id, i, t.partitioners().get(i), t.needsWhole().get(i));
-            }
-        }
-        ids.put(n, id);
-        return id;
+        return context.planner().explain(rel);
     }
 
     /**
@@ -194,8 +474,7 @@ public final class DataStream {
                 } else {
                     all.setRowCount(0);
                 }
-                List<FieldVector> vectors = new ArrayList<>(all.getFieldVectors());
-                return new Table(vectors, all.getRowCount());
+                return new Table(new ArrayList<>(all.getFieldVectors()), all.getRowCount());
             } catch (RuntimeException e) {
                 all.close();
                 throw e;
@@ -214,9 +493,13 @@ public final class DataStream {
 
     /** Runs the stream and counts its rows. */
     public long count() {
-        long[] n = {0};
-        forEachBatch(b -> n[0] += b.getRowCount());
-        return n[0];
+        if (schema() == null) {
+            long[] n = {0};
+            forEachBatch(b -> n[0] += b.getRowCount());
+            return n[0];
+        }
+        List<Row> rows = agg(Functions.count().as("count")).collectRows();
+        return (Long) rows.get(0).get(0);
     }
 
     /** Prints the first 20 rows as a table to standard output. */
@@ -318,21 +601,6 @@ public final class DataStream {
         return new WriteResult(files, rows[0]);
     }
 
-    /** Forwards channel i's batches to channel i of the next step. */
-    private static final Partitioner FORWARD = new Partitioner() {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void partition(VectorSchemaRoot batch, int consumers, dev.numbat.core.partition.PartitionOutput out) {
-            out.sendAll(out.producerChannel() % consumers);
-        }
-
-        @Override
-        public String describe() {
-            return "forward";
-        }
-    };
-
     /** Emits its input unchanged; used to repartition. */
     static final class PassThrough implements OperatorFactory {
         private static final long serialVersionUID = 1L;
@@ -352,5 +620,4 @@ public final class DataStream {
             return "repartition";
         }
     }
-
 }

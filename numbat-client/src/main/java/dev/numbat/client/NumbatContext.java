@@ -7,6 +7,9 @@ import dev.numbat.io.csv.CsvOptions;
 import dev.numbat.io.csv.CsvSource;
 import dev.numbat.io.files.FilesSource;
 import dev.numbat.io.parquet.ParquetSource;
+import dev.numbat.plan.PlanOptions;
+import dev.numbat.plan.PlannerContext;
+import dev.numbat.plan.catalog.Catalog;
 import dev.numbat.runtime.Job;
 import dev.numbat.runtime.LocalRuntime;
 import dev.numbat.runtime.RuntimeOptions;
@@ -31,10 +34,14 @@ public final class NumbatContext implements AutoCloseable {
     private final BufferAllocator allocator;
     private final LocalRuntime runtime;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Catalog catalog = new Catalog();
+    private final PlannerContext planner;
+    private final java.util.concurrent.atomic.AtomicInteger anonymous = new java.util.concurrent.atomic.AtomicInteger();
 
     private NumbatContext(RuntimeOptions options) {
         this.allocator = new RootAllocator(Long.MAX_VALUE);
         this.runtime = new LocalRuntime(options, allocator);
+        this.planner = new PlannerContext(catalog, new PlanOptions(options.threads(), PlanOptions.defaults().broadcastThresholdRows()));
     }
 
     /** A context running in this JVM with one worker thread per core. */
@@ -108,7 +115,34 @@ public final class NumbatContext implements AutoCloseable {
 
     /** Any {@link Source}: the extension point for new formats. */
     public DataStream read(Source source) {
-        return new DataStream(this, new PlanNode.Read("scan", source, 0));
+        String name = "scan_" + anonymous.incrementAndGet();
+        catalog.register(name, source);
+        return table(name);
+    }
+
+    /** Registers {@code source} as table {@code name} (for {@link #table} and SQL). */
+    public void register(String name, Source source) {
+        catalog.register(name, source);
+    }
+
+    /** Registers the Parquet files at {@code path} as table {@code name}. */
+    public void registerParquet(String name, String path) {
+        register(name, new ParquetSource(path));
+    }
+
+    /** Registers the CSV files at {@code path} (header, inferred schema) as table {@code name}. */
+    public void registerCsv(String name, String path) {
+        register(name, new CsvSource(path, CsvOptions.defaults()));
+    }
+
+    /** The registered table {@code name}. */
+    public DataStream table(String name) {
+        catalog.table(name);
+        return new DataStream(this, planner.relBuilder().scan(name).build());
+    }
+
+    PlannerContext planner() {
+        return planner;
     }
 
     Job submit(TaskGraph graph) {

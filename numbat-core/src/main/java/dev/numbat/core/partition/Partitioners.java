@@ -69,6 +69,14 @@ public final class Partitioners {
         return new RoundRobinPartitioner();
     }
 
+    /**
+     * Producer channel {@code p}'s batches, whole, to consumer {@code p mod consumers}: between two steps of
+     * equal channel counts, it keeps the producer's partitioning.
+     */
+    public static ForwardPartitioner forward() {
+        return ForwardPartitioner.INSTANCE;
+    }
+
     /** Every batch, whole, to consumer 0. */
     public static SinglePartitioner single() {
         return SINGLE;

@@ -1,5 +1,7 @@
 package dev.numbat.plan.physical;
 
+import dev.numbat.core.partition.ForwardPartitioner;
+
 import dev.numbat.core.NumbatException;
 import dev.numbat.core.expr.Expr;
 import dev.numbat.core.expr.ExprCompiler;
@@ -24,6 +26,7 @@ import dev.numbat.operators.sort.TopKOperator;
 import dev.numbat.operators.union.UnionAllOperator;
 import dev.numbat.plan.PlanOptions;
 import dev.numbat.plan.catalog.SourceTable;
+import dev.numbat.plan.rel.TransformRel;
 import dev.numbat.plan.types.ArrowCalciteTypes;
 import dev.numbat.runtime.TaskGraph;
 import java.util.ArrayList;
@@ -118,7 +121,9 @@ public final class PhysicalPlanner {
         mq = root.getCluster().getMetadataQuery();
         try {
             Stream out = visit(root);
-            out = withNames(out, root.getRowType().getFieldNames());
+            if (!(root instanceof TransformRel t && !t.declaredRowType())) {
+                out = withNames(out, root.getRowType().getFieldNames());
+            }
             graph.output(out.node());
             return graph.build();
         } finally {
@@ -160,6 +165,9 @@ public final class PhysicalPlanner {
         }
         if (rel instanceof Values values) {
             return values(values);
+        }
+        if (rel instanceof TransformRel transform) {
+            return transform(transform);
         }
         throw NumbatException.userError("plan node %s is not supported by Numbat's physical planner:%n%s",
                 rel.getRelTypeName(), RelOptUtil.toString(rel));
@@ -269,6 +277,26 @@ public final class PhysicalPlanner {
         int node = graph.operator(label, factory, in.channels());
         graph.connect(in.node(), node, 0, ForwardPartitioner.INSTANCE, false);
         return new Stream(node, in.channels(), out);
+    }
+
+    /** A user operator: its inputs partitioned as the user asked, or forwarded on the first input's channels. */
+    private Stream transform(TransformRel t) {
+        List<Stream> inputs = new ArrayList<>();
+        for (RelNode input : t.getInputs()) {
+            Stream s = visit(input);
+            if (!(input instanceof TransformRel u && !u.declaredRowType())) {
+                s = withNames(s, input.getRowType().getFieldNames());
+            }
+            inputs.add(s);
+        }
+        int channels = t.channels() == TransformRel.SAME_AS_INPUT ? inputs.get(0).channels() : t.channels();
+        int node = graph.operator(t.factory().name(), t.factory(), channels);
+        for (int i = 0; i < inputs.size(); i++) {
+            graph.connect(inputs.get(i).node(), node, i, t.partitioners().get(i), t.needsWholeInput().get(i));
+        }
+        Schema schema = t.declaredRowType() ? ArrowCalciteTypes.toSchema(t.getRowType())
+                : new Schema(List.of());
+        return new Stream(node, channels, schema);
     }
 
     /** {@code in} with its columns named {@code names} (a projection only when they differ). */

@@ -1,7 +1,5 @@
-package dev.numbat.plan.physical;
+package dev.numbat.core.partition;
 
-import dev.numbat.core.partition.PartitionOutput;
-import dev.numbat.core.partition.Partitioner;
 import java.io.Serial;
 
 /**
@@ -9,11 +7,11 @@ import java.io.Serial;
  * the edge between two operators of the same stage (equal channel counts), which keeps the producer's
  * partitioning (a hash-partitioned stream stays hash-partitioned the same way).
  */
-final class ForwardPartitioner implements Partitioner {
+public final class ForwardPartitioner implements Partitioner {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    static final ForwardPartitioner INSTANCE = new ForwardPartitioner();
+    public static final ForwardPartitioner INSTANCE = new ForwardPartitioner();
 
     private ForwardPartitioner() {
     }
