@@ -129,6 +129,28 @@ public final class DataStream {
                 needsWhole, channels, rowType, out != null));
     }
 
+    /**
+     * Sets how many channels read this source (at most one per split) or run this user operator; other
+     * steps choose their channels from the cluster size (use {@link #repartition} to spread rows).
+     */
+    public DataStream withChannels(int channels) {
+        if (channels < 1) {
+            throw NumbatException.userError("channels must be at least 1, got %d", channels);
+        }
+        if (rel instanceof TransformRel t) {
+            return new DataStream(context, new TransformRel(t.getCluster(), t.getTraitSet(), t.getInputs(),
+                    t.factory(), t.partitioners(), t.needsWholeInput(), channels, t.getRowType(), t.declaredRowType()));
+        }
+        if (rel instanceof org.apache.calcite.rel.core.TableScan scan) {
+            var table = scan.getTable().unwrap(dev.numbat.plan.catalog.SourceTable.class);
+            if (table != null) {
+                return context.read(table.source(), channels);
+            }
+        }
+        throw NumbatException.userError("withChannels applies to a source or a user operator; use repartition "
+                + "to spread the rows of other steps");
+    }
+
     /** The same rows spread over {@code channels} channels by {@code partitioner}. */
     public DataStream repartition(Partitioner partitioner, int channels) {
         return transform(new PassThrough(), partitioner, channels);

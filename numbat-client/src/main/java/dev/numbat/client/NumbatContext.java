@@ -120,6 +120,12 @@ public final class NumbatContext implements AutoCloseable {
         return table(name);
     }
 
+    DataStream read(Source source, int channels) {
+        String name = "scan_" + anonymous.incrementAndGet();
+        catalog.registerWithChannels(name, source, channels);
+        return table(name);
+    }
+
     /** Registers {@code source} as table {@code name} (for {@link #table} and SQL). */
     public void register(String name, Source source) {
         catalog.register(name, source);

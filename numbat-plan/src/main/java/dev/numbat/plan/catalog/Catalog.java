@@ -22,7 +22,7 @@ public final class Catalog {
 
     /** Registers {@code source} as table {@code name}; its row count comes from the source (see {@link SourceTable}). */
     public SourceTable register(String name, Source source) {
-        return add(name, new SourceTable(name, source, null));
+        return add(name, new SourceTable(name, source, null, null));
     }
 
     /** Registers {@code source} as table {@code name} with a known row count for the optimiser. */
@@ -30,7 +30,15 @@ public final class Catalog {
         if (!(rowCount >= 0)) {
             throw NumbatException.userError("row count of table %s must be >= 0, got %s", name, rowCount);
         }
-        return add(name, new SourceTable(name, source, rowCount));
+        return add(name, new SourceTable(name, source, rowCount, null));
+    }
+
+    /** Registers {@code source} as table {@code name}, read by up to {@code channels} channels. */
+    public SourceTable registerWithChannels(String name, Source source, int channels) {
+        if (channels < 1) {
+            throw NumbatException.userError("channels must be at least 1, got %d", channels);
+        }
+        return add(name, new SourceTable(name, source, null, channels));
     }
 
     private synchronized SourceTable add(String name, SourceTable table) {

@@ -37,12 +37,19 @@ public final class SourceTable extends AbstractTable {
     private final String name;
     private final Source source;
     private final Double givenRowCount;
+    private final Integer channels;
     private volatile Statistic statistic;
 
-    SourceTable(String name, Source source, Double rowCount) {
+    SourceTable(String name, Source source, Double rowCount, Integer channels) {
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.givenRowCount = rowCount;
+        this.channels = channels;
+    }
+
+    /** The channel count the user asked for, or null to choose from the splits and the cluster size. */
+    public Integer channels() {
+        return channels;
     }
 
     public String name() {

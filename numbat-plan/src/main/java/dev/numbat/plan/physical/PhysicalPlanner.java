@@ -227,8 +227,9 @@ public final class PhysicalPlanner {
             }
             source = pushed;
         }
-        int splits = Math.max(1, source.splits(options.defaultChannels()).size());
-        int channels = Math.min(splits, options.defaultChannels());
+        int target = table.channels() != null ? table.channels() : options.defaultChannels();
+        int splits = Math.max(1, source.splits(target).size());
+        int channels = Math.min(splits, target);
         Stream s = new Stream(graph.source("scan " + table.name(), source, channels), channels, source.schema());
         if (condition == null && (projects == null || isIdentity(projects, names, s.schema()))) {
             return s;
