@@ -9,6 +9,7 @@ import dev.numbat.runtime.TaskGraph;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,8 +120,9 @@ public final class ScanBenchmark {
         Map<String, String> env = new LinkedHashMap<>();
         List<ScanReport.EngineResult> results = new ArrayList<>();
         Set<String> problems = new LinkedHashSet<>();
-        try (NumbatContext ctx = NumbatContext.local(config.threads());
-                DuckDbScan duck = new DuckDbScan(config.threads())) {
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        NumbatContext ctx = NumbatContext.local(config.threads());
+        try (DuckDbScan duck = new DuckDbScan(config.threads())) {
             String csv = config.csv();
             String parquet = config.parquet();
             if (csv == null && parquet == null) {
@@ -150,7 +152,17 @@ public final class ScanBenchmark {
                     runCase(ctx, duck, format, path, files, bytes, projection, results, problems);
                 }
             }
+        } finally {
+            try {
+                ctx.close();
+            } catch (RuntimeException e) {
+                // Closing checks for leaked buffers: report it with the figures rather than lose them.
+                problems.add("closing Numbat's context failed: " + describe(e));
+            }
         }
+        // Other processes compete for the cores on a shared machine; the load says how much to trust the figures.
+        env.put("load", String.format("%.2f at the start, %.2f at the end (1-minute average)", loadAtStart,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         return new ScanReport(env, results, new ArrayList<>(problems));
     }
 
@@ -202,8 +214,10 @@ public final class ScanBenchmark {
         String[] checksums = new String[n];
         String[] errors = new String[n];
         List<List<Double>> seconds = new ArrayList<>();
+        List<List<Double>> cpuSeconds = new ArrayList<>();
         for (int e = 0; e < n; e++) {
             seconds.add(new ArrayList<>());
+            cpuSeconds.add(new ArrayList<>());
             rows[e] = -1;
             Engine engine = engines.get(e);
             try {
@@ -226,11 +240,15 @@ public final class ScanBenchmark {
                     continue;
                 }
                 try {
+                    long cpuStart = processCpuNanos();
                     long start = System.nanoTime();
                     Outcome o = engine.run();
                     double s = (System.nanoTime() - start) / 1e9;
                     seconds.get(e).add(s);
-                    log.printf("  run %d   %-7s %-19s %7.3f s%n", run + 1, engine.name(), engine.parallelism(), s);
+                    double cpu = cpuStart < 0 ? Double.NaN : (processCpuNanos() - cpuStart) / 1e9;
+                    cpuSeconds.get(e).add(cpu);
+                    log.printf("  run %d   %-7s %-19s %7.3f s  (cpu %.3f s)%n", run + 1, engine.name(),
+                            engine.parallelism(), s, cpu);
                     if (o.rows() != rows[e]) {
                         problems.add(String.format("%s %s: %s (%s) counted %,d rows in run %d but %,d in the warm-up",
                                 format.label(), label, engine.name(), engine.parallelism(), o.rows(), run + 1, rows[e]));
@@ -257,8 +275,16 @@ public final class ScanBenchmark {
                         rows[duckIndex]);
             }
             results.add(new ScanReport.EngineResult(format, label, engine.name(), engine.parallelism(), bytes,
-                    rows[e], seconds.get(e), checksums[e], engine.note(), errors[e]));
+                    rows[e], seconds.get(e), cpuSeconds.get(e), checksums[e], engine.note(), errors[e]));
         }
+    }
+
+    /** CPU time of this process, all threads (DuckDB's and Arrow's native ones too); -1 when unknown. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private static String describe(Throwable e) {

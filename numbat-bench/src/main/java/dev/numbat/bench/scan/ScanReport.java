@@ -35,15 +35,18 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
      * @param fileBytes bytes on disk of the files read (whatever the projection)
      * @param rows rows counted by the warm-up run, or -1 when the engine failed before
      * @param seconds wall-clock time of each timed run, in order
+     * @param cpuSeconds CPU time of the whole process (all threads, Java and native) during each timed run: on
+     *        a machine shared with other work it varies less than the wall-clock time
      * @param checksum the engine's own checksum of what it read (not comparable across engines)
      * @param note a caveat to print beside the figures, or empty
      * @param error the failure that stopped the engine, or null
      */
     public record EngineResult(ScanFormat format, String projection, String engine, String parallelism,
-            long fileBytes, long rows, List<Double> seconds, String checksum, String note, String error) {
+            long fileBytes, long rows, List<Double> seconds, List<Double> cpuSeconds, String checksum, String note, String error) {
         public EngineResult {
             Objects.requireNonNull(format, "format");
             seconds = List.copyOf(seconds);
+            cpuSeconds = List.copyOf(cpuSeconds);
             note = note == null ? "" : note;
         }
 
@@ -52,7 +55,16 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
         }
 
         public double median() {
-            double[] s = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return median(seconds);
+        }
+
+        /** The median CPU seconds of the process per run. */
+        public double cpuMedian() {
+            return median(cpuSeconds);
+        }
+
+        private static double median(List<Double> values) {
+            double[] s = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             if (s.length == 0) {
                 return Double.NaN;
             }
@@ -100,16 +112,16 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
         StringBuilder sb = new StringBuilder();
         environment.forEach((k, v) -> sb.append(String.format("%-12s %s%n", k + ":", v)));
         sb.append('\n');
-        String head = "%-7s %-28s %-7s %-19s %11s %8s %8s %10s %10s %8s %8s %7s %7s%n";
-        String row = "%-7s %-28s %-7s %-19s %,11d %8.3f %8.3f %,10.0f %,10.0f %8.1f %8.1f %7s %7s%n";
+        String head = "%-7s %-28s %-7s %-15s %11s %8s %8s %8s %10s %10s %8s %8s %6s %6s%n";
+        String row = "%-7s %-28s %-7s %-15s %,11d %8.3f %8.3f %8.3f %,10.0f %,10.0f %8.1f %8.1f %6s %6s%n";
         sb.append(String.format(head, "format", "columns", "engine", "parallelism", "rows", "median s", "best s",
-                "krows/s md", "krows/s bs", "MB/s md", "MB/s bs", "x md", "x bs"));
-        sb.append("-".repeat(146)).append('\n');
+                "cpu s md", "krows/s md", "krows/s bs", "MB/s md", "MB/s bs", "x md", "x bs"));
+        sb.append("-".repeat(150)).append('\n');
         List<String> notes = new ArrayList<>();
         for (EngineResult r : results) {
             String engine = r.engine() + (r.note().isEmpty() ? "" : mark(notes, r.note()));
             if (!r.measured()) {
-                sb.append(String.format("%-7s %-28s %-7s %-19s %11s  FAILED: %s%n", r.format().label(),
+                sb.append(String.format("%-7s %-28s %-7s %-15s %11s  FAILED: %s%n", r.format().label(),
                         r.projection(), engine, r.parallelism(), r.rows() < 0 ? "-" : String.format("%,d", r.rows()),
                         r.error()));
                 continue;
@@ -117,14 +129,15 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
             String xm = r.isDuckDb() ? "1" : ratioText(ratio(r, false));
             String xb = r.isDuckDb() ? "1" : ratioText(ratio(r, true));
             sb.append(String.format(Locale.ROOT, row, r.format().label(), r.projection(), engine, r.parallelism(),
-                    r.rows(), r.median(), r.best(), r.rowsPerSecond(r.median()) / 1e3, r.rowsPerSecond(r.best()) / 1e3,
+                    r.rows(), r.median(), r.best(), r.cpuMedian(), r.rowsPerSecond(r.median()) / 1e3, r.rowsPerSecond(r.best()) / 1e3,
                     r.mbPerSecond(r.median()), r.mbPerSecond(r.best()), xm, xb));
             if (r.error() != null) {
                 sb.append("        (stopped early: ").append(r.error()).append(")\n");
             }
         }
-        sb.append("\nmd = median, bs = best of the timed runs; MB = 10^6 bytes of the files on disk (all columns, "
-                + "also when fewer are read);\nx = Numbat time / DuckDB time in the same case (above 1: Numbat slower).\n");
+        sb.append("\nmd = median, bs = best of the timed runs; cpu s = CPU time of the whole process (all threads) "
+                + "per run;\nMB = 10^6 bytes of the files on disk (all columns, also when fewer are read);\n"
+                + "x = Numbat time / DuckDB time in the same case (above 1: Numbat slower).\n");
         for (int i = 0; i < notes.size(); i++) {
             sb.append("*".repeat(i + 1)).append(' ').append(notes.get(i)).append('\n');
         }
@@ -150,14 +163,15 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
 
     /** One CSV line per engine and case, with a header; the individual run times are ';'-separated. */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder("format,columns,engine,parallelism,file_bytes,rows,runs_s,median_s,best_s,"
+        StringBuilder sb = new StringBuilder("format,columns,engine,parallelism,file_bytes,rows,runs_s,median_s,best_s,cpu_runs_s,cpu_median_s,"
                 + "rows_per_s_median,rows_per_s_best,mb_per_s_median,mb_per_s_best,ratio_median,ratio_best,note,error\n");
         for (EngineResult r : results) {
             List<String> runs = r.seconds().stream().map(s -> String.format(Locale.ROOT, "%.4f", s)).toList();
+            List<String> cpu = r.cpuSeconds().stream().map(s -> String.format(Locale.ROOT, "%.4f", s)).toList();
             sb.append(String.join(",", Arrays.asList(
                     r.format().label(), csv(r.projection()), r.engine(), csv(r.parallelism()),
                     Long.toString(r.fileBytes()), Long.toString(r.rows()), String.join(";", runs),
-                    num(r.median(), 4), num(r.best(), 4),
+                    num(r.median(), 4), num(r.best(), 4), String.join(";", cpu), num(r.cpuMedian(), 4),
                     num(r.rowsPerSecond(r.median()), 0), num(r.rowsPerSecond(r.best()), 0),
                     num(r.mbPerSecond(r.median()), 2), num(r.mbPerSecond(r.best()), 2),
                     r.isDuckDb() ? "1" : num(ratio(r, false), 3), r.isDuckDb() ? "1" : num(ratio(r, true), 3),
@@ -177,6 +191,7 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
         for (int k = 0; k < results.size(); k++) {
             EngineResult r = results.get(k);
             List<String> runs = r.seconds().stream().map(s -> String.format(Locale.ROOT, "%.4f", s)).toList();
+            List<String> cpu = r.cpuSeconds().stream().map(s -> String.format(Locale.ROOT, "%.4f", s)).toList();
             sb.append(k == 0 ? "" : ",").append("\n    {")
                     .append("\"format\": ").append(json(r.format().label()))
                     .append(", \"columns\": ").append(json(r.projection()))
@@ -187,6 +202,8 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
                     .append(", \"runs_s\": [").append(String.join(", ", runs)).append(']')
                     .append(", \"median_s\": ").append(jnum(r.median(), 4))
                     .append(", \"best_s\": ").append(jnum(r.best(), 4))
+                    .append(", \"cpu_runs_s\": [").append(String.join(", ", cpu)).append(']')
+                    .append(", \"cpu_median_s\": ").append(jnum(r.cpuMedian(), 4))
                     .append(", \"rows_per_s_median\": ").append(jnum(r.rowsPerSecond(r.median()), 0))
                     .append(", \"mb_per_s_median\": ").append(jnum(r.mbPerSecond(r.median()), 2))
                     .append(", \"ratio_median\": ").append(r.isDuckDb() ? "1" : jnum(ratio(r, false), 3))

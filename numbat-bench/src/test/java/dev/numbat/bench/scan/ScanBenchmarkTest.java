@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the benchmark end to end on a tiny data set: it must measure every case and agree on row counts. */
+/**
+ * Runs the benchmark end to end on a tiny data set: it must measure every case and agree on row counts. Timed
+ * out rather than left to hang if a reader or the runtime never finishes a job.
+ */
+@Timeout(120)
 class ScanBenchmarkTest {
     private static final int ROWS = 3000;
 

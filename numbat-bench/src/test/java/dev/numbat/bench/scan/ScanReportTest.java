@@ -15,11 +15,11 @@ class ScanReportTest {
         env.put("csv", "x.csv");
         return new ScanReport(env, List.of(
                 new ScanReport.EngineResult(ScanFormat.CSV, "all", "numbat", "threads=2 ch=2", 2_000_000, 1000,
-                        List.of(3.0, 1.0, 2.0), "bytes=1 sum=2", "", null),
+                        List.of(3.0, 1.0, 2.0), List.of(5.0, 2.0, 4.0), "bytes=1 sum=2", "", null),
                 new ScanReport.EngineResult(ScanFormat.CSV, "all", "duckdb", "threads=2", 2_000_000, 1000,
-                        List.of(1.0, 0.5, 1.5, 2.0), "9", "", null),
+                        List.of(1.0, 0.5, 1.5, 2.0), List.of(1.0, 1.0, 1.0, 1.0), "9", "", null),
                 new ScanReport.EngineResult(ScanFormat.CSV, "a,b", "numbat", "threads=2 ch=2", 2_000_000, -1,
-                        List.of(), null, "parses all columns", "NumbatException: boom")),
+                        List.of(), List.of(), null, "parses all columns", "NumbatException: boom")),
                 List.of("ROW COUNT MISMATCH csv all: numbat counted 1,000 rows, duckdb 999"));
     }
 
@@ -30,6 +30,7 @@ class ScanReportTest {
         ScanReport.EngineResult duck = r.results().get(1);
         assertThat(numbat.median()).isEqualTo(2.0);
         assertThat(numbat.best()).isEqualTo(1.0);
+        assertThat(numbat.cpuMedian()).isEqualTo(4.0);
         assertThat(duck.median()).isEqualTo(1.25); // even count: mean of the middle two
         assertThat(numbat.rowsPerSecond(numbat.median())).isEqualTo(500.0);
         assertThat(numbat.mbPerSecond(numbat.best())).isEqualTo(2.0);
@@ -53,10 +54,11 @@ class ScanReportTest {
         List<String> lines = r.toCsv().lines().toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("format,columns,engine,parallelism,file_bytes,rows,runs_s,median_s");
-        assertThat(lines.get(1)).startsWith("csv,all,numbat,threads=2 ch=2,2000000,1000,3.0000;1.0000;2.0000,2.0000,1.0000,");
+        assertThat(lines.get(1)).startsWith(
+                "csv,all,numbat,threads=2 ch=2,2000000,1000,3.0000;1.0000;2.0000,2.0000,1.0000,5.0000;2.0000;4.0000,4.0000,");
         assertThat(lines.get(3)).contains("\"a,b\"", "NumbatException: boom");
         String json = r.toJson();
         assertThat(json).contains("\"runs_s\": [3.0000, 1.0000, 2.0000]", "\"ratio_median\": 1.600",
-                "\"median_s\": null", "\"problems\": [\"ROW COUNT MISMATCH");
+                "\"median_s\": null", "\"cpu_median_s\": 4.0000", "\"problems\": [\"ROW COUNT MISMATCH");
     }
 }

@@ -1,0 +1,130 @@
+package dev.numbat.cli;
+
+import dev.numbat.bench.scan.ScanBenchmark;
+import dev.numbat.bench.scan.ScanReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code numbat bench ...}: benchmarks that compare Numbat with peer engines and print figures. */
+@Command(name = "bench", description = "Run benchmarks against peer engines (figures, not pass/fail).",
+        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class})
+final class BenchCommand {
+
+    @Command(name = "scan", mixinStandardHelpOptions = true,
+            description = {"Scan throughput of Numbat and DuckDB over the same CSV and Parquet files: all columns, "
+                    + "and a projection of two numeric columns. Each engine is warmed up once, then the engines "
+                    + "take turns for --runs timed runs; prints median and best time, rows/s, MB/s and the ratio "
+                    + "Numbat/DuckDB.",
+                    "Without --csv and --parquet it reads TPC-H lineitem at --sf from data/tpch-sf<SF>-csv and "
+                    + "data/tpch-sf<SF>, generating them first if they are missing."})
+    static final class Scan implements Callable<Integer> {
+        @Option(names = "--sf", defaultValue = "1",
+                description = "TPC-H scale factor of the default data. Default: ${DEFAULT-VALUE}.")
+        double scaleFactor;
+
+        @Option(names = "--csv", description = "CSV file, directory or glob (with a header line, ',' delimiter).")
+        String csv;
+
+        @Option(names = "--parquet", description = "Parquet file, directory or glob.")
+        String parquet;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Timed runs per engine. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--threads",
+                description = "Worker threads for Numbat and DuckDB's threads setting (default: one per core).")
+        Integer threads;
+
+        @Option(names = "--channels",
+                description = "Also measure Numbat with this many reader channels (default channels: one per thread).")
+        Integer channels;
+
+        @Option(names = "--columns", split = ",", defaultValue = "l_quantity,l_extendedprice",
+                description = "Columns of the projected case. Default: ${DEFAULT-VALUE}.")
+        List<String> columns;
+
+        @Option(names = "--data", defaultValue = "data",
+                description = "Where the default TPC-H data lives. Default: ${DEFAULT-VALUE}.")
+        Path data;
+
+        @Option(names = "--out", description = "Also write the results to this file: JSON if it ends in .json, else CSV.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            ScanBenchmark.Config config = new ScanBenchmark.Config(scaleFactor, csv, parquet, runs, t, channels,
+                    columns, data);
+            ScanReport report = ScanBenchmark.run(config, System.out);
+            System.out.println();
+            System.out.print(report.format());
+            if (out != null) {
+                boolean json = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+                Path parent = out.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(out, json ? report.toJson() : report.toCsv());
+                System.out.printf("results written to %s%n", out);
+            }
+            if (!report.problems().isEmpty()) {
+                // Figures from engines that disagree on the data, or that failed, are not worth a green exit.
+                System.err.printf("bench scan: %d problem(s), listed at the end of the table%n",
+                        report.problems().size());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "tpch", mixinStandardHelpOptions = true,
+            description = {"TPC-H queries in Numbat and DuckDB over the same Parquet files, generated if absent: "
+                    + "per-query median times, the ratio Numbat/DuckDB and geometric means; Numbat's answers are "
+                    + "checked against DuckDB's and a wrong answer is reported, not timed as a win."})
+    static final class Tpch implements Callable<Integer> {
+        @Option(names = "--sf", defaultValue = "1", description = "Scale factor. Default: ${DEFAULT-VALUE}.")
+        double scaleFactor;
+
+        @Option(names = "--api", defaultValue = "dataframe", description = "Numbat front end: dataframe. Default: ${DEFAULT-VALUE}.")
+        String api;
+
+        @Option(names = "--queries", defaultValue = "all", description = "all, or a list such as 1,3,5. Default: ${DEFAULT-VALUE}.")
+        String queries;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Timed runs per engine. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--threads", description = "Threads for both engines (default: one per core).")
+        Integer threads;
+
+        @Option(names = "--data", description = "Data directory (default: data/tpch-sf<SF>).")
+        Path data;
+
+        @Option(names = "--out", description = "Also write the results as CSV to this file.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!api.equals("dataframe")) {
+                throw dev.numbat.core.NumbatException.userError("--api %s is not available yet; use dataframe", api);
+            }
+            List<Integer> list = queries.equals("all")
+                    ? java.util.stream.IntStream.rangeClosed(1, 22).boxed().toList()
+                    : java.util.Arrays.stream(queries.split(",")).map(String::trim).map(Integer::parseInt).toList();
+            String sf = java.math.BigDecimal.valueOf(scaleFactor).stripTrailingZeros().toPlainString();
+            Path dir = data != null ? data : Path.of("data", "tpch-sf" + sf);
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            var results = dev.numbat.bench.runner.TpchBenchmark.run(
+                    new dev.numbat.bench.runner.TpchBenchmark.Config(scaleFactor, dir, list, runs, t), System.out);
+            if (out != null) {
+                dev.numbat.bench.runner.TpchBenchmark.writeCsv(results, out);
+            }
+            return results.stream().allMatch(r -> r.status().equals("ok")) ? 0 : 1;
+        }
+    }
+}
