@@ -109,7 +109,11 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
         }
         busyNanos += System.nanoTime() - start;
         if (!done && job.isCancelled()) {
-            cleanUp();
+            try {
+                cleanUp();
+            } catch (Throwable t) {
+                job.fail(this, t);
+            }
         }
         if (done) {
             schedule.set(IDLE);
@@ -318,8 +322,11 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
 
     private void complete() {
         done = true;
-        closeQuietly(null);
-        job.channelDone(this, null);
+        try {
+            closeQuietly(null);
+        } finally {
+            job.channelDone(this, null);
+        }
     }
 
     /** Releases everything this channel holds after a failure or cancellation. */
@@ -328,18 +335,26 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
             return;
         }
         done = true;
-        closeQuietly(job.failure());
-        job.channelDone(this, null);
+        try {
+            closeQuietly(job.failure());
+        } finally {
+            // Whatever went wrong while releasing, the job must learn that this channel is over.
+            job.channelDone(this, null);
+        }
     }
 
     private void closeQuietly(Throwable failure) {
         Throwable first = null;
-        for (Pending p : outbox) {
-            p.envelope().batch().close();
-        }
-        outbox.clear();
-        for (InputQueue q : inputs) {
-            q.close();
+        try {
+            for (Pending p : outbox) {
+                p.envelope().batch().close();
+            }
+            outbox.clear();
+            for (InputQueue q : inputs) {
+                q.close();
+            }
+        } catch (Throwable t) {
+            first = t;
         }
         if (reader != null) {
             try {
