@@ -201,6 +201,21 @@ class DataStreamTest {
         }
     }
 
+    @Test
+    void groupByKeepsTheKeysInTheGivenOrder() {
+        try (NumbatContext ctx = NumbatContext.local()) {
+            List<VectorSchemaRoot> input = batches(ctx.allocator(), 1, 10);
+            DataStream s = ctx.fromBatches(input);
+            input.forEach(VectorSchemaRoot::close);
+            DataStream grouped = s.groupBy("name", "k").agg(Functions.count().as("n"));
+            assertThat(grouped.columns()).containsExactly("name", "k", "n");
+            Row first = sorted(grouped.collectRows()).get(0);
+            assertThat(first.get(0)).isEqualTo("row-0");
+            assertThat(first.get(1)).isEqualTo(0L);
+            assertThat(first.get(2)).isEqualTo(1L);
+        }
+    }
+
     private static List<Row> sorted(List<Row> rows) {
         List<Row> out = new ArrayList<>(rows);
         out.sort((a, b) -> a.toString().compareTo(b.toString()));
