@@ -271,7 +271,37 @@ public final class DataStream {
             for (Agg a : aggs) {
                 calls.add(a.call(scope));
             }
-            return with(b.aggregate(b.groupKey(keyRex), calls));
+            b.aggregate(b.groupKey(keyRex), calls);
+            return with(keysInGivenOrder(b));
+        }
+
+        /**
+         * Calcite's Aggregate emits its keys in input-column order; put them back in the order the user gave
+         * them (as Spark and SQL do), when every key has a name to match on.
+         */
+        private RelBuilder keysInGivenOrder(RelBuilder b) {
+            List<String> out = b.peek().getRowType().getFieldNames();
+            int keyCount = keys.size();
+            List<String> given = new ArrayList<>();
+            for (Column k : keys) {
+                given.add(k.name());
+            }
+            if (keyCount > out.size() || given.contains(null) || given.stream().distinct().count() != keyCount
+                    || !new java.util.HashSet<>(out.subList(0, keyCount)).equals(new java.util.HashSet<>(given))
+                    || out.subList(0, keyCount).equals(given)) {
+                return b;
+            }
+            List<RexNode> exprs = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (String n : given) {
+                exprs.add(b.field(out.indexOf(n)));
+                names.add(n);
+            }
+            for (int i = keyCount; i < out.size(); i++) {
+                exprs.add(b.field(i));
+                names.add(out.get(i));
+            }
+            return b.project(exprs, names, true);
         }
 
         /** Rows per group, as column {@code count}. */
