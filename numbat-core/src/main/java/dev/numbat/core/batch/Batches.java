@@ -68,7 +68,7 @@ public final class Batches {
                 out.add(to);
                 Gather.gather(v, rows, count, to);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             out.forEach(FieldVector::close);
             throw e;
         }

@@ -29,7 +29,7 @@ final class VectorWriter {
         try {
             fill(c, sel, n, type, v);
             return v;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             v.close();
             throw e;
         }

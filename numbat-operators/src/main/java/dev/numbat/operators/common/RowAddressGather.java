@@ -133,7 +133,7 @@ public final class RowAddressGather {
             for (int c = 0; c < columns.length; c++) {
                 out.add(gatherColumn(schema.getFields().get(c), columns[c], addresses, offset, count, allocator));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             out.forEach(FieldVector::close);
             throw e;
         }
@@ -167,7 +167,7 @@ public final class RowAddressGather {
                 gatherGeneric(source.vectors, addresses, offset, count, to);
             }
             return to;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             to.close();
             throw e;
         }

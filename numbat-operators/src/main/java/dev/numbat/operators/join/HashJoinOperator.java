@@ -361,7 +361,7 @@ public final class HashJoinOperator implements Operator {
                 vectors.add(RowAddressGather.gatherColumn(fields.get(probeColumns + c), buildSources[c],
                         buildAddresses, 0, n, allocator));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             vectors.forEach(FieldVector::close);
             throw e;
         }

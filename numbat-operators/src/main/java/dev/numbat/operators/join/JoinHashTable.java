@@ -123,7 +123,7 @@ final class JoinHashTable implements AutoCloseable {
                     link(id);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (batches.isEmpty() || batches.get(batches.size() - 1) != batch) {
                 batch.close();
             }

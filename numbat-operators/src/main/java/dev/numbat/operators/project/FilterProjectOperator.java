@@ -108,7 +108,7 @@ public final class FilterProjectOperator implements Operator {
                     vectors.add(eval.evaluate(e, sel, kept, allocator, field.getName()));
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             vectors.forEach(FieldVector::close);
             throw e;
         }
@@ -129,7 +129,7 @@ public final class FilterProjectOperator implements Operator {
                 }
             }
             return to;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             to.close();
             throw e;
         }

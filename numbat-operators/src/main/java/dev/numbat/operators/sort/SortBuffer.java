@@ -80,7 +80,7 @@ final class SortBuffer implements AutoCloseable {
             }
             batches.add(batch);
             size += n;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             batch.close();
             throw e;
         }

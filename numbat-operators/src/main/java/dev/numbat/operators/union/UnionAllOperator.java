@@ -86,7 +86,7 @@ public final class UnionAllOperator implements Operator {
                 pair.transfer();
                 out.add((FieldVector) pair.getTo());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             out.forEach(FieldVector::close);
             throw e;
         }

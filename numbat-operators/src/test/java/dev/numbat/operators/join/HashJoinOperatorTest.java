@@ -22,7 +22,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiPredicate;
+import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -485,5 +487,45 @@ class HashJoinOperatorTest {
                 .expectRowsUnordered(reference(JoinType.FULL, probeRows().rowsAsLists(), buildRows().rowsAsLists(),
                         keys, keys, PROBE_VALUE_LESS, 3, 3))
                 .run();
+    }
+
+    /**
+     * The JVM running out of direct memory is an {@link OutOfMemoryError} (an Error, not Arrow's
+     * OutOfMemoryException): whichever allocation it hits, the vectors allocated so far are released.
+     */
+    @ParameterizedTest
+    @EnumSource(value = JoinType.class, names = {"INNER", "FULL", "SEMI"})
+    void anErrorInAnyAllocationLeaksNothing(JoinType type) {
+        int[] keys = {0};
+        int failures = 0;
+        for (int failAt = 1; failAt < 200; failAt++) {
+            FailingListener listener = new FailingListener();
+            try (BufferAllocator root = new RootAllocator(listener, Long.MAX_VALUE)) {
+                List<List<VectorSchemaRoot>> inputs = List.of(List.of(probeRows().build(root)),
+                        List.of(buildRows().build(root)));
+                listener.failAt = failAt;
+                try {
+                    OperatorHarness.collect(HashJoinOperator.factory(type, keys, keys)
+                            .withInputSchemas(PROBE, BUILD).withOutputBatchRows(2), root, inputs)
+                            .forEach(VectorSchemaRoot::close);
+                } catch (OutOfMemoryError expected) {
+                    failures++;
+                }
+            }
+        }
+        assertThat(failures).as("allocations that failed").isPositive();
+    }
+
+    /** Throws an OutOfMemoryError on the {@code failAt}-th allocation (counting from when it is set). */
+    private static final class FailingListener implements AllocationListener {
+        int failAt;
+        private int seen;
+
+        @Override
+        public void onPreAllocation(long size) {
+            if (failAt > 0 && ++seen == failAt) {
+                throw new OutOfMemoryError("Cannot reserve " + size + " bytes of direct buffer memory (test)");
+            }
+        }
     }
 }
