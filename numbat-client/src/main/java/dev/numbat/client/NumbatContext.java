@@ -41,7 +41,9 @@ public final class NumbatContext implements AutoCloseable {
     private NumbatContext(RuntimeOptions options) {
         this.allocator = new RootAllocator(Long.MAX_VALUE);
         this.runtime = new LocalRuntime(options, allocator);
-        this.planner = new PlannerContext(catalog, new PlanOptions(options.threads(), PlanOptions.defaults().broadcastThresholdRows()));
+        // DataFrame programs join in the order they are written, as in Spark and Polars (see PlanOptions).
+        this.planner = new PlannerContext(catalog, new PlanOptions(options.threads(),
+                PlanOptions.DEFAULT_BROADCAST_THRESHOLD_ROWS, false));
     }
 
     /** A context running in this JVM with one worker thread per core. */

@@ -87,6 +87,11 @@ public final class Optimizer {
 
     /** The optimised form of {@code rel} (see the class comment for the phases). */
     public static RelNode optimize(RelNode rel, RelBuilder.Config relBuilderConfig) {
+        return optimize(rel, relBuilderConfig, true);
+    }
+
+    /** As {@link #optimize(RelNode, RelBuilder.Config)}; joins keep their written order unless {@code reorderJoins}. */
+    public static RelNode optimize(RelNode rel, RelBuilder.Config relBuilderConfig, boolean reorderJoins) {
         RelBuilder relBuilder = RelBuilder.proto(Contexts.of(relBuilderConfig)).create(rel.getCluster(), null);
 
         rel = hep(rel, program(HepMatchOrder.ARBITRARY, List.of(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
@@ -98,7 +103,7 @@ public final class Optimizer {
         }
         rel = hep(rel, program(HepMatchOrder.ARBITRARY, SIMPLIFY_AND_PUSH));
 
-        if (countJoins(rel) > 0) {
+        if (reorderJoins && countJoins(rel) > 0) {
             HepProgram joinOrder = new HepProgramBuilder()
                     .addMatchOrder(HepMatchOrder.BOTTOM_UP)
                     .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)

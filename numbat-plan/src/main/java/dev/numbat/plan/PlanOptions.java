@@ -7,10 +7,17 @@ package dev.numbat.plan;
  *                               channels a source gets; the number of cores (or of executor slots) is a good value
  * @param broadcastThresholdRows a join side estimated to have fewer rows than this is broadcast to the other
  *                               side's channels instead of hash-partitioning both
+ * @param reorderJoins           let the optimiser reorder multi-way joins by its cost estimates; off keeps the
+ *                               order the joins were written in (the DataFrame API's choice: with only row
+ *                               counts as statistics, Calcite takes foreign-key joins for many-to-many ones)
  */
-public record PlanOptions(int defaultChannels, double broadcastThresholdRows) {
+public record PlanOptions(int defaultChannels, double broadcastThresholdRows, boolean reorderJoins) {
     /** Broadcast join sides smaller than this many (estimated) rows unless told otherwise. */
     public static final double DEFAULT_BROADCAST_THRESHOLD_ROWS = 100_000;
+
+    public PlanOptions(int defaultChannels, double broadcastThresholdRows) {
+        this(defaultChannels, broadcastThresholdRows, true);
+    }
 
     public PlanOptions {
         if (defaultChannels < 1) {
@@ -27,10 +34,14 @@ public record PlanOptions(int defaultChannels, double broadcastThresholdRows) {
     }
 
     public PlanOptions withDefaultChannels(int channels) {
-        return new PlanOptions(channels, broadcastThresholdRows);
+        return new PlanOptions(channels, broadcastThresholdRows, reorderJoins);
     }
 
     public PlanOptions withBroadcastThresholdRows(double rows) {
-        return new PlanOptions(defaultChannels, rows);
+        return new PlanOptions(defaultChannels, rows, reorderJoins);
+    }
+
+    public PlanOptions withReorderJoins(boolean reorder) {
+        return new PlanOptions(defaultChannels, broadcastThresholdRows, reorder);
     }
 }

@@ -92,7 +92,7 @@ public final class PlannerContext {
 
     /** The logical plan after Numbat's Calcite rules (see {@link Optimizer}). */
     public RelNode optimize(RelNode logical) {
-        return Optimizer.optimize(logical, relBuilderConfig);
+        return Optimizer.optimize(logical, relBuilderConfig, options.reorderJoins());
     }
 
     /** The task graph of an already optimised plan. */
