@@ -36,6 +36,7 @@ public final class NumbatContext implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Catalog catalog = new Catalog();
     private final PlannerContext planner;
+    private final dev.numbat.client.sql.SqlSession sql = new dev.numbat.client.sql.SqlSession(this);
     private final java.util.concurrent.atomic.AtomicInteger anonymous = new java.util.concurrent.atomic.AtomicInteger();
 
     private NumbatContext(RuntimeOptions options) {
@@ -149,8 +150,28 @@ public final class NumbatContext implements AutoCloseable {
         return new DataStream(this, planner.relBuilder().scan(name).build());
     }
 
-    PlannerContext planner() {
+    /**
+     * Runs one SQL statement: a query (SELECT, WITH, VALUES, EXPLAIN) returns a stream of its rows (lazy, so
+     * SQL and DataFrame steps compose); DDL (CREATE EXTERNAL TABLE, CREATE VIEW, CREATE TABLE AS, DROP, SHOW
+     * TABLES, DESCRIBE) runs at once and returns its result rows.
+     */
+    public DataStream sql(String statement) {
+        return sql.execute(statement);
+    }
+
+    /** Runs statements separated by {@code ;} in order and returns each one's result. */
+    public List<DataStream> sqlScript(String script) {
+        return sql.executeScript(script);
+    }
+
+    /** Calcite's planner over this context's catalog (for the SQL front end and tools). */
+    public PlannerContext planner() {
         return planner;
+    }
+
+    /** The tables and views known by name. */
+    public Catalog catalog() {
+        return catalog;
     }
 
     Job submit(TaskGraph graph) {
