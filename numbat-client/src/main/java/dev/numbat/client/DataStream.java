@@ -7,9 +7,11 @@ import dev.numbat.core.partition.Partitioner;
 import dev.numbat.core.partition.Partitioners;
 import dev.numbat.io.write.CsvWriteOptions;
 import dev.numbat.io.write.FileWriters;
+import dev.numbat.plan.PlannerContext;
 import dev.numbat.plan.rel.TransformRel;
 import dev.numbat.plan.types.ArrowCalciteTypes;
 import dev.numbat.runtime.Job;
+import dev.numbat.runtime.JobProfile;
 import dev.numbat.runtime.TaskGraph;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,6 +52,11 @@ public final class DataStream {
     DataStream(NumbatContext context, RelNode rel) {
         this.context = context;
         this.rel = rel;
+    }
+
+    /** A stream over the logical plan {@code rel} (built over {@code context}'s catalog), as the SQL front end makes. */
+    public static DataStream of(NumbatContext context, RelNode rel) {
+        return new DataStream(Objects.requireNonNull(context, "context"), Objects.requireNonNull(rel, "rel"));
     }
 
     /** The logical plan (before optimisation). */
@@ -489,9 +496,45 @@ public final class DataStream {
         return context.planner().compile(rel);
     }
 
-    /** The optimised logical plan and the task graph (channel counts, partitioning) as text. */
+    /**
+     * The optimised logical plan with the optimiser's estimated rows, and the task graph (channel counts,
+     * partitioning) as text.
+     */
     public String explain() {
         return context.planner().explain(rel);
+    }
+
+    /**
+     * EXPLAIN ANALYZE: runs the stream to the end (pipelined, its rows discarded), then returns the optimised
+     * logical plan with the optimiser's estimated rows, followed by what the run did per task graph node:
+     * channels, input partitioning, rows and batches in and out, busy time, peak memory, and per channel the
+     * min / median / max of rows and time, so that skew shows (see {@link JobProfile}). Throws the job's
+     * failure if the run fails.
+     */
+    public String explainAnalyze() {
+        PlannerContext planner = context.planner();
+        long start = System.nanoTime();
+        RelNode optimized = planner.optimize(rel);
+        TaskGraph graph = planner.toTaskGraph(optimized);
+        long planned = System.nanoTime();
+        long rows = 0;
+        String profile;
+        try (Job job = context.submit(graph)) {
+            Iterator<VectorSchemaRoot> it = job.results();
+            while (it.hasNext()) {
+                try (VectorSchemaRoot b = it.next()) {
+                    rows += b.getRowCount();
+                }
+            }
+            job.await();
+            profile = JobProfile.format(job);
+        }
+        long end = System.nanoTime();
+        return "== Logical plan (optimised, estimated rows) ==\n" + planner.explainWithEstimates(optimized)
+                + "\n== Execution profile ==\n"
+                + String.format(java.util.Locale.ROOT, "%d rows in %.1f ms (planning %.1f ms, running %.1f ms)%n",
+                        rows, (end - start) / 1e6, (planned - start) / 1e6, (end - planned) / 1e6)
+                + profile;
     }
 
     /**

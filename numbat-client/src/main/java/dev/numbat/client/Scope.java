@@ -11,7 +11,7 @@ import org.apache.calcite.tools.RelBuilder;
  * Where a {@link Column} is resolved: a RelBuilder with one input (a filter, a projection) or two (a join
  * condition, looked up in the left input first, then the right).
  */
-final class Scope {
+public final class Scope {
     final RelBuilder builder;
     private final int inputs;
 
@@ -42,7 +42,7 @@ final class Scope {
     }
 
     /** " (did you mean 'x'?)" for the closest known name, or nothing when none is close. */
-    static String suggestion(String name, List<String> known) {
+    public static String suggestion(String name, List<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

@@ -55,6 +55,10 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
     private boolean finished;
     private boolean done;
     private long busyNanos;
+    // For the job's profile: written by the running thread, read by whoever asks for channelMetrics().
+    private volatile long firstRunNanos;
+    private volatile long endNanos;
+    private volatile long peakMemoryBytes = -1;
 
     ChannelTask(Job job, TaskGraph.Node node, int channel, BufferAllocator allocator) {
         this.job = job;
@@ -102,6 +106,9 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
         schedule.set(RUNNING);
         boolean again = false;
         long start = System.nanoTime();
+        if (firstRunNanos == 0) {
+            firstRunNanos = start;
+        }
         try {
             again = step(start);
         } catch (Throwable t) {
@@ -371,6 +378,8 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
                 first = first == null ? t : first;
             }
         }
+        long peak = allocator.getPeakMemoryAllocation();
+        endNanos = System.nanoTime();
         try {
             allocator.close();
         } catch (Throwable t) {
@@ -378,9 +387,25 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
             first = first == null ? t : first;
         }
         metrics.add("busy_nanos", busyNanos);
+        peakMemoryBytes = peak; // publishes the final figures (see snapshot)
         if (first != null && failure == null) {
             job.fail(this, first);
         }
+    }
+
+    /** This channel's counters, peak memory and wall time: final once it is done, so far while it runs. */
+    ChannelMetrics snapshot() {
+        long peak = peakMemoryBytes;
+        long first = firstRunNanos;
+        long end = endNanos;
+        var counters = metrics.snapshot();
+        if (peak < 0) {
+            // Still running (or never ran): busy time is added to the counters only at the end.
+            peak = allocator.getPeakMemoryAllocation();
+            counters.put("busy_nanos", busyNanos);
+            end = System.nanoTime();
+        }
+        return new ChannelMetrics(node.id(), channel, counters, peak, first == 0 ? 0 : end - first);
     }
 
     String describe() {

@@ -286,6 +286,20 @@ public final class Job implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Per node of the graph, in node order (index = node id): each channel's counters, peak memory and wall
+     * time, in channel order. Final once the job has ended (also after {@link #close()}); while it runs, what
+     * the channels did so far.
+     */
+    public List<List<ChannelMetrics>> channelMetrics() {
+        List<List<ChannelMetrics>> out = new ArrayList<>();
+        graph.nodes().forEach(n -> out.add(new ArrayList<>(n.channels())));
+        for (ChannelTask t : tasks) {
+            out.get(t.node().id()).add(t.snapshot());
+        }
+        return out.stream().map(List::copyOf).toList();
+    }
+
     /** Stops reading results and cancels the job if it is still running; waits until it released all. */
     @Override
     public void close() {
