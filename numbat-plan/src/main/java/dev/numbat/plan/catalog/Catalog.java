@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
 
 /**
  * Named tables over {@link Source}s, as a Calcite root schema. Names are case-sensitive and kept as given
@@ -19,6 +20,7 @@ import org.apache.calcite.schema.SchemaPlus;
 public final class Catalog {
     private final SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
     private final Map<String, SourceTable> tables = new LinkedHashMap<>();
+    private final Map<String, Table> views = new LinkedHashMap<>();
 
     /** Registers {@code source} as table {@code name}; its row count comes from the source (see {@link SourceTable}). */
     public SourceTable register(String name, Source source) {
@@ -47,8 +49,48 @@ public final class Catalog {
             throw NumbatException.userError("a table name must not be empty");
         }
         root.add(name, table);
+        views.remove(name);
         tables.put(name, table);
         return table;
+    }
+
+    /**
+     * Registers a view (for example a Calcite {@code ViewTable}, which SQL expands where it is used) as
+     * {@code name}, replacing a table or view of that name.
+     */
+    public synchronized void registerView(String name, Table view) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(view, "view");
+        if (name.isEmpty()) {
+            throw NumbatException.userError("a view name must not be empty");
+        }
+        root.add(name, view);
+        tables.remove(name);
+        views.put(name, view);
+    }
+
+    /** True when {@code name} is a view (see {@link #registerView}). */
+    public synchronized boolean isView(String name) {
+        return views.containsKey(name);
+    }
+
+    /** The view called {@code name}, or null. */
+    public synchronized Table view(String name) {
+        return views.get(name);
+    }
+
+    /** The registered view names. */
+    public synchronized Set<String> viewNames() {
+        return Set.copyOf(views.keySet());
+    }
+
+    /** Forgets table or view {@code name}; false when there is none. */
+    public synchronized boolean drop(String name) {
+        boolean known = tables.remove(name) != null | views.remove(name) != null;
+        if (known) {
+            root.removeTable(name);
+        }
+        return known;
     }
 
     /** The table called {@code name}; a USER_ERROR listing the known tables when there is none. */
