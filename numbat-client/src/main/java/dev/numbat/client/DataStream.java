@@ -358,7 +358,7 @@ public final class DataStream {
         RelBuilder b = builder().push(other.rel);
         List<RexNode> conditions = new ArrayList<>();
         for (int i = 0; i < leftOn.size(); i++) {
-            conditions.add(b.equals(field(b, 0, leftOn.get(i)), field(b, 1, rightOn.get(i))));
+            conditions.add(keysEqual(b, field(b, 0, leftOn.get(i)), field(b, 1, rightOn.get(i))));
         }
         join(b, type, b.and(conditions));
         if (!using || type == JoinRelType.SEMI || type == JoinRelType.ANTI) {
@@ -389,6 +389,21 @@ public final class DataStream {
             }
         }
         return with(b.project(exprs, names, true));
+    }
+
+    /** {@code left = right}, both cast to their common type when they differ (an INT key against a BIGINT one). */
+    private static RexNode keysEqual(RelBuilder b, RexNode left, RexNode right) {
+        var tf = b.getTypeFactory();
+        if (!left.getType().getSqlTypeName().equals(right.getType().getSqlTypeName())) {
+            RelDataType common = tf.leastRestrictive(List.of(left.getType(), right.getType()));
+            if (common == null) {
+                throw NumbatException.userError("cannot join %s with %s: cast one side first", left.getType(),
+                        right.getType());
+            }
+            left = b.getRexBuilder().makeCast(tf.createTypeWithNullability(common, left.getType().isNullable()), left);
+            right = b.getRexBuilder().makeCast(tf.createTypeWithNullability(common, right.getType().isNullable()), right);
+        }
+        return b.equals(left, right);
     }
 
     private static RexNode field(RelBuilder b, int input, String name) {

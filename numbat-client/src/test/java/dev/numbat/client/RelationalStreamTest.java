@@ -125,4 +125,18 @@ class RelationalStreamTest {
                     .hasMessageContaining("no column 'nmae' (did you mean 'name'?)");
         }
     }
+
+    @Test
+    void joinsAnIntKeyWithABigintKey() {
+        try (NumbatContext ctx = NumbatContext.local()) {
+            List<VectorSchemaRoot> input = DataStreamTest.batches(ctx.allocator(), 2, 500);
+            DataStream s = ctx.fromBatches(input);
+            input.forEach(VectorSchemaRoot::close);
+            DataStream small = s.select(col("k").cast("integer").as("ik")).distinct();
+            List<Row> rows = s.join(small, List.of("k"), List.of("ik"), "inner").agg(count().as("n")).collectRows();
+            assertThat(rows).containsExactly(Row.of(1000L));
+            List<Row> sqlRows = ctx.sql("select 1 as x").collectRows();
+            assertThat(sqlRows).containsExactly(Row.of(1));
+        }
+    }
 }

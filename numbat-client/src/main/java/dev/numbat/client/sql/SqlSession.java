@@ -127,7 +127,13 @@ public final class SqlSession {
     /** Orders the joins of a freshly converted plan by estimated sizes (see the class comment). */
     private RelNode prepare(RelNode rel) {
         PlannerContext planner = context.planner();
-        return Optimizer.optimize(rel, planner.relBuilderConfig(), true);
+        RelNode optimized = Optimizer.optimize(rel, planner.relBuilderConfig(), true);
+        List<String> names = rel.getRowType().getFieldNames();
+        if (optimized.getRowType().getFieldNames().equals(names)) {
+            return optimized;
+        }
+        // The optimiser drops projections that only rename; the query's column names are part of its answer.
+        return planner.relBuilder().push(optimized).rename(names).build();
     }
 
     private RelNode toRel(String sql) {

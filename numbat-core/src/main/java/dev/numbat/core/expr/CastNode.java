@@ -53,6 +53,9 @@ final class CastNode extends Node {
     }
 
     static Col cast(Col a, ArrowType from, ArrowType to, int[] sel, int n, int len) {
+        if (ExprCompiler.Builder.sameRepresentation(from, to)) {
+            return a;
+        }
         if (a.constant) {
             sel = new int[] {0};
             n = 1;

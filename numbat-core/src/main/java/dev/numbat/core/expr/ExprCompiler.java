@@ -190,6 +190,10 @@ public final class ExprCompiler {
                     if (!CastNode.supported(a.type, type)) {
                         throw mismatch(call, args);
                     }
+                    if (!a.type.equals(type) && sameRepresentation(a.type, type)) {
+                        // Same values, but the result must carry the cast's type (INT -> BIGINT writes a BIGINT).
+                        return fold(new CastNode(a, type, nullable), List.of(a));
+                    }
                     return cast(a, type, nullable);
                 }
                 default -> {

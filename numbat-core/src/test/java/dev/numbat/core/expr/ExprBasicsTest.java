@@ -42,6 +42,17 @@ class ExprBasicsTest {
     }
 
     @Test
+    void wideningCastWritesTheCastsType() {
+        Batch b = Batch.column(Types.INT, 1, null, 3);
+        Expr cast = call(Fn.CAST, Types.BIGINT, b.col(0));
+        assertThat(b.eval(cast, allocator)).isEqualTo(list(1L, null, 3L));
+        try (var root = b.build(allocator);
+                org.apache.arrow.vector.FieldVector v = ExprCompiler.compile(cast).evaluate(root, allocator, "x")) {
+            assertThat(v).isInstanceOf(org.apache.arrow.vector.BigIntVector.class);
+        }
+    }
+
+    @Test
     void bigintArithmeticAndOverflow() {
         Batch b = Batch.of(Types.BIGINT, Types.BIGINT).row(5L, 2L).row(null, 1L).row(-7L, 2L);
         assertThat(b.eval(call(Fn.PLUS, Types.BIGINT, b.col(0), b.col(1)), allocator)).isEqualTo(list(7L, null, -5L));
