@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code numbat} command. */
 @Command(name = "numbat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Numbat: a dataflow and SQL engine over Apache Arrow.",
-        subcommands = {DemoCommand.class, DatagenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DatagenCommand.class, BenchCommand.class, SqlCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
