@@ -90,7 +90,7 @@ final class BenchCommand {
         @Option(names = "--sf", defaultValue = "1", description = "Scale factor. Default: ${DEFAULT-VALUE}.")
         double scaleFactor;
 
-        @Option(names = "--api", defaultValue = "dataframe", description = "Numbat front end: dataframe. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--api", defaultValue = "dataframe", description = "Numbat front end: dataframe or sql. Default: ${DEFAULT-VALUE}.")
         String api;
 
         @Option(names = "--queries", defaultValue = "all", description = "all, or a list such as 1,3,5. Default: ${DEFAULT-VALUE}.")
@@ -110,9 +110,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!api.equals("dataframe")) {
-                throw dev.numbat.core.NumbatException.userError("--api %s is not available yet; use dataframe", api);
-            }
+            var frontEnd = dev.numbat.bench.runner.TpchBenchmark.Api.parse(api);
             List<Integer> list = queries.equals("all")
                     ? java.util.stream.IntStream.rangeClosed(1, 22).boxed().toList()
                     : java.util.Arrays.stream(queries.split(",")).map(String::trim).map(Integer::parseInt).toList();
@@ -120,7 +118,7 @@ final class BenchCommand {
             Path dir = data != null ? data : Path.of("data", "tpch-sf" + sf);
             int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             var results = dev.numbat.bench.runner.TpchBenchmark.run(
-                    new dev.numbat.bench.runner.TpchBenchmark.Config(scaleFactor, dir, list, runs, t), System.out);
+                    new dev.numbat.bench.runner.TpchBenchmark.Config(scaleFactor, dir, list, runs, t, frontEnd), System.out);
             if (out != null) {
                 dev.numbat.bench.runner.TpchBenchmark.writeCsv(results, out);
             }

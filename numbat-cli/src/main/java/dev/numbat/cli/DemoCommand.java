@@ -12,11 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The README's first command: makes a small TPC-H data set if there is none, then runs pipelines of
- * user-style stateful operators over it on the embedded runtime, printing results and timings.
+ * The README's first command: makes a small TPC-H data set if there is none, then runs SQL queries and a
+ * user-written stateful operator over it on the embedded runtime, printing results and timings.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Generate a small TPC-H data set if absent and run pipelines over it, with timings.")
+        description = "Generate a small TPC-H data set if absent and run SQL queries and a stateful-operator "
+                + "pipeline over it, with timings.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sf", defaultValue = "0.1", description = "Scale factor of the data set. Default: ${DEFAULT-VALUE}.")
     double scaleFactor;
@@ -38,28 +39,30 @@ final class DemoCommand implements Callable<Integer> {
                         r -> System.out.printf("  %-9s %,11d rows  %.2f s%n", r.table(), r.rows(), r.millis() / 1000.0));
                 System.out.printf("generated in %.2f s%n%n", (System.nanoTime() - start) / 1e9);
             }
-            String lineitem = dir.resolve("lineitem").toString();
+            for (String table : dev.numbat.bench.tpch.TpchTables.NAMES) {
+                ctx.registerParquet(table, dir.resolve(table).toString());
+            }
+            String[][] queries = {
+                {"TPC-H Q1, pricing summary (SQL)", dev.numbat.bench.tpch.queries.TpchQueries.sql(1)},
+                {"TPC-H Q3, shipping priority (SQL)", dev.numbat.bench.tpch.queries.TpchQueries.sql(3)},
+                {"Orders per year and priority (SQL)", """
+                    select extract(year from o_orderdate) as year, o_orderpriority, count(*) as orders,
+                           sum(o_totalprice) as total
+                    from orders group by 1, 2 order by 1, 2 limit 10"""},
+            };
+            for (String[] q : queries) {
+                System.out.println(q[0]);
+                time(runs, () -> ctx.sql(q[1]).showString(10), true);
+            }
 
-            System.out.println("TPC-H Q1 pricing summary as a stateful operator: lineitem -> hash(l_returnflag, "
+            System.out.println("The same Q1 as a user-written stateful operator: lineitem -> hash(l_returnflag, "
                     + "l_linestatus) over 2 channels -> 1 channel");
-            DataStream q1 = ctx.readParquet(lineitem, List.of("l_returnflag", "l_linestatus", "l_quantity",
-                            "l_extendedprice", "l_discount", "l_shipdate"))
+            DataStream q1 = ctx.readParquet(dir.resolve("lineitem").toString(), List.of("l_returnflag",
+                            "l_linestatus", "l_quantity", "l_extendedprice", "l_discount", "l_shipdate"))
                     .transform(PricingSummary.factory(), Partitioners.hash("l_returnflag", "l_linestatus"), 2)
                     .repartition(Partitioners.single(), 1);
-            System.out.print(q1.explain());
             time(runs, () -> q1.showString(10), true);
-
-            System.out.println("Row count of every table (parallel scan, one channel per core):");
-            for (String table : List.of("region", "nation", "supplier", "customer", "part", "partsupp", "orders",
-                    "lineitem")) {
-                DataStream t = ctx.readParquet(dir.resolve(table).toString());
-                long[] n = new long[1];
-                long ms = time(1, () -> {
-                    n[0] = t.count();
-                    return null;
-                }, false);
-                System.out.printf("  %-9s %,11d rows  %5d ms%n", table, n[0], ms);
-            }
+            System.out.println("Next: ./numbat sql --data " + dir + "   (an interactive SQL shell over these tables)");
         }
         return 0;
     }

@@ -20,14 +20,27 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * TPC-H: Numbat (DataFrame API) and DuckDB on the same Parquet files in one run. Each query is run once
+ * TPC-H: Numbat (DataFrame API or SQL text) and DuckDB on the same Parquet files in one run. Each query is run once
  * per engine to warm up and check Numbat's answer against DuckDB's, then {@code runs} timed runs alternate
  * between the engines so machine drift hits both. A benchmark: it reports figures, it asserts nothing.
  */
 public final class TpchBenchmark {
 
     /** What to run. */
-    public record Config(double scaleFactor, Path data, List<Integer> queries, int runs, int threads) {
+    public record Config(double scaleFactor, Path data, List<Integer> queries, int runs, int threads, Api api) {
+    }
+
+    /** Which Numbat front end runs the queries. */
+    public enum Api {
+        DATAFRAME, SQL;
+
+        public static Api parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "dataframe" -> DATAFRAME;
+                case "sql" -> SQL;
+                default -> throw NumbatException.userError("unknown --api '%s': use dataframe or sql", s);
+            };
+        }
     }
 
     /** One query's outcome; times in milliseconds (medians), NaN when the engine failed. */
@@ -55,12 +68,13 @@ public final class TpchBenchmark {
                 for (String t : TpchTables.NAMES) {
                     st.execute("CREATE VIEW %s AS SELECT * FROM read_parquet('%s/*.parquet')".formatted(t, dir.resolve(t)));
                 }
-                out.printf("TPC-H sf %s, %d timed runs per engine, Numbat (DataFrame API) and DuckDB with %d threads%n",
-                        config.scaleFactor(), config.runs(), config.threads());
+                out.printf("TPC-H sf %s, %d timed runs per engine, Numbat (%s) and DuckDB with %d threads%n",
+                        config.scaleFactor(), config.runs(), config.api() == Api.SQL ? "SQL" : "DataFrame API",
+                        config.threads());
                 out.printf("%-5s %12s %12s %8s  %s%n", "query", "numbat ms", "duckdb ms", "ratio", "answer");
                 List<Result> results = new ArrayList<>();
                 for (int q : config.queries()) {
-                    Result r = runQuery(ctx, duck, q, config.runs());
+                    Result r = runQuery(ctx, duck, q, config.runs(), config.api());
                     results.add(r);
                     out.printf(Locale.ROOT, "Q%-4d %12.1f %12.1f %8.2f  %s%n", q, r.numbatMs(), r.duckdbMs(), r.ratio(),
                             r.status());
@@ -74,7 +88,11 @@ public final class TpchBenchmark {
         }
     }
 
-    private static Result runQuery(NumbatContext ctx, Connection duck, int q, int runs) throws SQLException {
+    private static dev.numbat.client.DataStream numbat(NumbatContext ctx, int q, Api api) {
+        return api == Api.SQL ? ctx.sql(TpchQueries.sql(q)) : TpchQueries.dataframe(q, ctx::table);
+    }
+
+    private static Result runQuery(NumbatContext ctx, Connection duck, int q, int runs, Api api) throws SQLException {
         String sql = TpchQueries.sql(q);
         List<List<Object>> expected;
         try (Statement st = duck.createStatement()) {
@@ -82,7 +100,7 @@ public final class TpchBenchmark {
         }
         String status;
         try {
-            String diff = Answers.difference(expected, Answers.of(TpchQueries.dataframe(q, ctx::table).collectRows()));
+            String diff = Answers.difference(expected, Answers.of(numbat(ctx, q, api).collectRows()));
             status = diff == null ? "ok" : "WRONG: " + diff.lines().findFirst().orElse("");
         } catch (NumbatException e) {
             return new Result(q, Double.NaN, Double.NaN, "ERROR: " + e.getMessage().lines().findFirst().orElse(""));
@@ -91,7 +109,7 @@ public final class TpchBenchmark {
         double[] duckdb = new double[runs];
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();
-            TpchQueries.dataframe(q, ctx::table).forEachBatch(b -> { });
+            numbat(ctx, q, api).forEachBatch(b -> { });
             numbat[i] = (System.nanoTime() - start) / 1e6;
             start = System.nanoTime();
             // A fresh statement per query: DuckDB closes a statement for good after an error.

@@ -69,6 +69,8 @@ import org.apache.calcite.tools.ValidationException;
 public final class SqlSession {
     /** Reserved in Calcite's parser but common as column aliases in analytic SQL (TPC-H Q11's {@code value}). */
     private static final Set<String> RESERVED_ALIASES = Set.of("value");
+    private static final org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata RESERVED =
+            org.apache.calcite.sql.parser.SqlParser.create("").getMetadata();
 
     private final NumbatContext context;
 
@@ -195,12 +197,48 @@ public final class SqlSession {
     /** {@code value} and the like written as identifiers, quoted so that Calcite's parser accepts them. */
     static String quoteReservedAliases(String sql) {
         List<Token> tokens = SqlLexer.tokenize(sql);
+        // Words Calcite reserves but users write as aliases (DuckDB and Postgres accept "AS year", "AS value").
+        Set<String> aliases = new java.util.HashSet<>();
+        List<Boolean> castParens = new ArrayList<>();
+        boolean[] quote = new boolean[tokens.size()];
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.isSymbol("(")) {
+                castParens.add(i > 0 && tokens.get(i - 1).is("CAST"));
+            } else if (t.isSymbol(")") && !castParens.isEmpty()) {
+                castParens.remove(castParens.size() - 1);
+            }
+            if (t.kind() != Kind.WORD) {
+                continue;
+            }
+            String word = t.text().toLowerCase(Locale.ROOT);
+            boolean inCast = !castParens.isEmpty() && castParens.get(castParens.size() - 1);
+            if (RESERVED_ALIASES.contains(word) && !(i > 0 && tokens.get(i - 1).is("NEXT"))) {
+                quote[i] = true;
+            } else if (i > 0 && tokens.get(i - 1).is("AS") && !inCast && RESERVED.isReservedWord(word.toUpperCase(Locale.ROOT))
+                    && !(i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("("))) {
+                quote[i] = true;
+                aliases.add(word);
+            }
+        }
+        // Later references to such an alias in GROUP BY / ORDER BY lists.
+        for (int i = 1; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (!quote[i] && t.kind() == Kind.WORD && aliases.contains(t.text().toLowerCase(Locale.ROOT))) {
+                Token prev = tokens.get(i - 1);
+                Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+                boolean listPosition = prev.is("BY") || prev.isSymbol(",");
+                boolean listEnd = next == null || next.isSymbol(",") || next.isSymbol(")") || next.isSymbol(";")
+                        || next.is("ASC") || next.is("DESC") || next.is("NULLS") || next.is("LIMIT")
+                        || next.is("HAVING") || next.is("ORDER") || next.is("OFFSET");
+                quote[i] = listPosition && listEnd;
+            }
+        }
         StringBuilder out = null;
         int copied = 0;
         for (int i = 0; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            if (t.kind() == Kind.WORD && RESERVED_ALIASES.contains(t.text().toLowerCase(Locale.ROOT))
-                    && !(i > 0 && tokens.get(i - 1).is("NEXT"))) {
+            if (quote[i]) {
+                Token t = tokens.get(i);
                 if (out == null) {
                     out = new StringBuilder(sql.length() + 8);
                 }

@@ -67,6 +67,13 @@ class SqlSessionTest {
     }
 
     @Test
+    void reservedWordsWorkAsAliasesAsInDuckDb() {
+        assertThat(rows("select extract(year from hired) as year, count(*) as value, cast(dept as integer) as one "
+                + "from emp group by extract(year from hired), dept order by year limit 2")).containsExactly(
+                List.of(2019L, 1L, 20), List.of(2020L, 1L, 10));
+    }
+
+    @Test
     void queriesJoinAggregateAndOrder() {
         assertThat(rows("""
                 select d.dept_name, count(*) as n, sum(e.salary) as total
