@@ -21,14 +21,12 @@ import org.apache.arrow.dataset.jni.NativeMemoryPool;
 import org.apache.arrow.dataset.scanner.ScanOptions;
 import org.apache.arrow.dataset.scanner.Scanner;
 import org.apache.arrow.dataset.source.Dataset;
-import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.AllocationListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -419,18 +417,19 @@ public final class ParquetSource implements Source {
     }
 
     /**
-     * A whole file through the native scanner. The scanner imports batches through the C data interface into
-     * a private allocator, and each batch is copied into the caller's allocator. Handing out the imported
-     * buffers themselves (even transferred) is not safe: every imported batch also pins a small native
-     * {@code ArrowArray} struct (128 bytes) in the allocator that imported it until its last buffer is
-     * released, so a batch that outlived the reader (moved downstream) showed up as a 128-byte leak when the
-     * channel closed its allocator.
+     * A whole file through the native scanner. The scanner imports batches through the C data interface, and
+     * their buffers are handed on (transferred, not copied) to the caller's allocator. Every imported batch
+     * also pins a small native {@code ArrowArray} struct (128 bytes) in the allocator that imported it until
+     * its last buffer is released, which may be long after this reader closed (the batch moved downstream).
+     * So the import allocator is a child of the caller's <em>root</em>, not of the caller's allocator (which
+     * may close first), and it closes itself when the reader is closed and the last such struct is released
+     * ({@link ImportAllocator}); a batch still alive when the root closes is reported as a leak, as it should.
      */
     private final class Reader implements SplitReader {
         private final Path file;
         private final Schema expected;
         private final BufferAllocator allocator;
-        private BufferAllocator nativeAllocator;
+        private ImportAllocator imports;
         private FileSystemDatasetFactory factory;
         private Dataset dataset;
         private Scanner scanner;
@@ -442,8 +441,8 @@ public final class ParquetSource implements Source {
             this.expected = expected;
             this.allocator = allocator;
             try {
-                nativeAllocator = new RootAllocator();
-                factory = newFactory(nativeAllocator, file);
+                imports = new ImportAllocator(allocator.getRoot(), "parquet-import(" + file.getFileName() + ")");
+                factory = newFactory(imports.allocator(), file);
                 dataset = factory.finish();
                 ScanOptions options = new ScanOptions.Builder(batchSize)
                         .columns(Optional.ofNullable(columns == null ? null : columns.toArray(new String[0])))
@@ -473,7 +472,7 @@ public final class ParquetSource implements Source {
                     if (rows == 0) {
                         continue;
                     }
-                    return copy(root, expected, allocator);
+                    return transfer(root, expected, allocator);
                 }
             } catch (Throwable e) {
                 throw badFile(file, e);
@@ -486,7 +485,7 @@ public final class ParquetSource implements Source {
         public void close() {
             // Close in reverse order of creation; each one releases native resources.
             Throwable failure = null;
-            for (AutoCloseable c : new AutoCloseable[] {reader, scanner, dataset, factory, nativeAllocator}) {
+            for (AutoCloseable c : new AutoCloseable[] {reader, scanner, dataset, factory, imports}) {
                 if (c == null) {
                     continue;
                 }
@@ -502,35 +501,66 @@ public final class ParquetSource implements Source {
             scanner = null;
             dataset = null;
             factory = null;
-            nativeAllocator = null;
+            imports = null;
             if (failure != null) {
                 throw new NumbatException(ErrorCode.IO_ERROR, "closing Parquet reader of " + file + ": " + failure, failure);
             }
         }
     }
 
-    /** A copy of {@code src}'s buffers, allocated from {@code allocator}, as a batch of {@code schema}. */
-    static VectorSchemaRoot copy(VectorSchemaRoot src, Schema schema, BufferAllocator allocator) {
+    /**
+     * The allocator the native scanner imports into: a child of the root that closes once it is both closed
+     * by its reader and empty, whichever happens last (the last release may come from another thread, when
+     * a downstream channel closes a batch).
+     */
+    static final class ImportAllocator implements AutoCloseable {
+        private final BufferAllocator allocator;
+        private boolean closeRequested;
+        private boolean closed;
+
+        ImportAllocator(BufferAllocator root, String name) {
+            this.allocator = root.newChildAllocator(name, new AllocationListener() {
+                @Override
+                public void onRelease(long size) {
+                    closeIfDone();
+                }
+            }, 0, Long.MAX_VALUE);
+        }
+
+        BufferAllocator allocator() {
+            return allocator;
+        }
+
+        private synchronized void closeIfDone() {
+            if (closeRequested && !closed && allocator.getAllocatedMemory() == 0) {
+                closed = true;
+                allocator.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                closeRequested = true;
+            }
+            closeIfDone();
+        }
+    }
+
+    /** Moves {@code src}'s buffers (without copying) into a new batch of {@code schema} in {@code allocator}. */
+    static VectorSchemaRoot transfer(VectorSchemaRoot src, Schema schema, BufferAllocator allocator) {
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator);
-        List<ArrowBuf> copies = new ArrayList<>();
-        try (ArrowRecordBatch record = new VectorUnloader(src).getRecordBatch()) {
-            for (ArrowBuf b : record.getBuffers()) {
-                long n = b.readableBytes();
-                ArrowBuf c = allocator.buffer(n);
-                c.setBytes(0, b, b.readerIndex(), n);
-                c.writerIndex(n);
-                copies.add(c);
+        try {
+            List<FieldVector> from = src.getFieldVectors();
+            List<FieldVector> to = out.getFieldVectors();
+            for (int i = 0; i < to.size(); i++) {
+                from.get(i).makeTransferPair(to.get(i)).transfer();
             }
-            // The record batch takes its own reference to every buffer, the loaded vectors another.
-            try (ArrowRecordBatch copy = new ArrowRecordBatch(record.getLength(), record.getNodes(), copies)) {
-                new VectorLoader(out).load(copy);
-            }
+            out.setRowCount(src.getRowCount());
             return out;
         } catch (Throwable e) {
             out.close();
             throw e;
-        } finally {
-            copies.forEach(ArrowBuf::close);
         }
     }
 }

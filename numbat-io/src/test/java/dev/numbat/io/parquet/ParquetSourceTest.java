@@ -196,4 +196,38 @@ class ParquetSourceTest {
             kept.close();
         }
     }
+
+    @Test
+    void batchesOutliveTheReaderAndTheChannelAllocator() throws Exception {
+        // Batches are handed over, not copied; the import's native structs must not pin the channel's allocator.
+        Path file = dir.resolve("outlive.parquet");
+        duckParquet(file, 5_000, "");
+        ParquetSource source = new ParquetSource(file.toString(), List.of("id", "s"), 1000);
+        BufferAllocator downstream = allocator.newChildAllocator("downstream", 0, Long.MAX_VALUE);
+        List<VectorSchemaRoot> moved = new ArrayList<>();
+        try (BufferAllocator channel = allocator.newChildAllocator("channel", 0, Long.MAX_VALUE)) {
+            try (SplitReader reader = source.open(source.splits(1).get(0), channel)) {
+                VectorSchemaRoot b;
+                while ((b = reader.next()) != null) {
+                    assertThat(channel.getAllocatedMemory()).isPositive();
+                    VectorSchemaRoot m = VectorSchemaRoot.create(b.getSchema(), downstream);
+                    for (int i = 0; i < b.getFieldVectors().size(); i++) {
+                        b.getVector(i).makeTransferPair(m.getVector(i)).transfer();
+                    }
+                    m.setRowCount(b.getRowCount());
+                    b.close();
+                    moved.add(m);
+                }
+            }
+        } // the channel closes while its batches live on downstream
+        long rows = 0;
+        for (VectorSchemaRoot m : moved) {
+            assertThat(((org.apache.arrow.vector.BigIntVector) m.getVector("id")).get(0)).isEqualTo(rows);
+            rows += m.getRowCount();
+            m.close();
+        }
+        assertThat(rows).isEqualTo(5_000);
+        downstream.close();
+        assertThat(allocator.getChildAllocators()).isEmpty(); // the import allocator closed itself
+    }
 }

@@ -116,6 +116,19 @@ class FileWritersTest {
         assertThat(duck).isEqualTo(ourAggregates());
     }
 
+    @Test
+    void parquetGathersSmallBatchesIntoOneRowGroup() throws Exception {
+        // Arrow's writer would make each incoming batch a row group; small row groups slow every reader down.
+        Path out = dir.resolve("groups");
+        write(FileWriters.parquet(out.toString(), "w1"), out);
+        List<Object> groups = duckOne("SELECT count(DISTINCT (file_name, row_group_id)), count(DISTINCT file_name), "
+                + "sum(row_group_num_rows) FILTER (WHERE column_id = 0) FROM parquet_metadata('" + out + "/*.parquet')");
+        assertThat(groups).containsExactly((long) CHANNELS, (long) CHANNELS,
+                java.math.BigInteger.valueOf((long) CHANNELS * BATCHES * ROWS));
+        assertThat(IoTestSupport.sortedById(IoTestSupport.readAll(new ParquetSource(out.toString()), allocator)))
+                .isEqualTo(expectedRows());
+    }
+
     /** {@link #AGGREGATES} computed in Java over the expected rows, typed as DuckDB's JDBC driver returns them. */
     private List<Object> ourAggregates() throws Exception {
         List<List<Object>> rows = expectedRows();

@@ -4,20 +4,24 @@ import java.util.Arrays;
 
 /**
  * An open-addressing (linear probing) hash table from key tuples to dense entry ids 0, 1, 2, ... (group ids).
- * The table itself holds only primitive arrays: {@code slots} (entry id + 1, 0 for empty, capacity a power of
- * two, at most half full) and each entry's 64-bit hash; the keys live column-wise in {@link KeyColumn}s. The
- * slot of a hash is its low bits (partitioning uses the high bits, see {@code RowHasher}).
+ * The table itself holds only primitive arrays: {@code slots} (entry id + 1 and the high 32 bits of its hash,
+ * 0 for empty, capacity a power of two, at most half full) and each entry's 64-bit hash; the keys live
+ * column-wise in {@link KeyColumn}s. The slot of a hash is its low bits; keeping the high bits in the slot
+ * lets a probe rule out other entries without reading their hash from a second array.
  *
  * <p>{@link #findOrInsert} works a batch at a time in three passes so that no per-row virtual call is made:
  * (1) for every row, walk from its home slot to the first slot that is empty (a new entry is created there
- * and its row remembered) or holds an entry with the same hash (a candidate); (2) append the new entries'
- * keys and check every candidate's keys, one column at a time; (3) the rows whose candidate turned out to
- * differ (64-bit hash collisions: practically never) are resolved one by one. Entries are never removed, so
+ * and its row remembered) or holds an entry with the same high hash bits (a candidate); (2) append the new
+ * entries' keys and check every candidate's keys, one column at a time; (3) the rows whose candidate turned
+ * out to differ (hash collisions: practically never) are resolved one by one. Entries are never removed, so
  * an equal key, if present, always lies on the probe path before the first empty slot.
  */
 final class GroupTable {
     private final KeyColumn[] keys;
-    private int[] slots = new int[16];
+    private static final long TAG = 0xFFFF_FFFF_0000_0000L;
+
+    /** Per slot: 0 when empty, else the high 32 bits of the entry's hash and, in the low 32, entry id + 1. */
+    private long[] slots = new long[16];
     private int mask = 15;
     private long[] hashes = new long[16];
     private int size;
@@ -62,17 +66,17 @@ final class GroupTable {
             long h = rowHashes[row];
             int idx = (int) h & mask;
             while (true) {
-                int s = slots[idx];
+                long s = slots[idx];
                 if (s == 0) {
                     int e = newEntry(h, idx);
                     newRows[newCount++] = row;
                     out[k] = e;
                     break;
                 }
-                if (hashes[s - 1] == h) {
+                if (((s ^ h) & TAG) == 0) {
                     candPos[candCount] = k;
                     candRows[candCount] = row;
-                    candEntries[candCount] = s - 1;
+                    candEntries[candCount] = (int) s - 1;
                     candCount++;
                     break;
                 }
@@ -97,7 +101,7 @@ final class GroupTable {
     private int findOrInsertSlow(long h, int row) {
         int idx = (int) h & mask;
         while (true) {
-            int s = slots[idx];
+            long s = slots[idx];
             if (s == 0) {
                 int e = newEntry(h, idx);
                 int[] one = {row};
@@ -106,8 +110,9 @@ final class GroupTable {
                 }
                 return e;
             }
-            if (hashes[s - 1] == h && equalOne(row, s - 1)) {
-                return s - 1;
+            int e = (int) s - 1;
+            if (hashes[e] == h && equalOne(row, e)) {
+                return e;
             }
             idx = (idx + 1) & mask;
         }
@@ -129,7 +134,7 @@ final class GroupTable {
             hashes = Arrays.copyOf(hashes, KeyColumn.grow(hashes.length, e + 1));
         }
         hashes[e] = h;
-        slots[idx] = e + 1;
+        slots[idx] = (h & TAG) | (e + 1);
         if ((long) size * 2 > slots.length) {
             rehash(slots.length * 2);
         }
@@ -141,14 +146,15 @@ final class GroupTable {
             throw new dev.numbat.core.NumbatException(dev.numbat.core.ErrorCode.RESOURCE_EXHAUSTED,
                     "hash aggregate has too many groups in one channel: " + size);
         }
-        int[] fresh = new int[capacity];
+        long[] fresh = new long[capacity];
         int m = capacity - 1;
         for (int e = 0; e < size; e++) {
-            int idx = (int) hashes[e] & m;
+            long h = hashes[e];
+            int idx = (int) h & m;
             while (fresh[idx] != 0) {
                 idx = (idx + 1) & m;
             }
-            fresh[idx] = e + 1;
+            fresh[idx] = (h & TAG) | (e + 1);
         }
         slots = fresh;
         mask = m;
@@ -156,7 +162,7 @@ final class GroupTable {
 
     /** Frees the table and its keys. */
     void clear() {
-        slots = new int[16];
+        slots = new long[16];
         mask = 15;
         hashes = new long[16];
         size = 0;

@@ -1,7 +1,6 @@
 package dev.numbat.operators.aggregate;
 
 import dev.numbat.core.NumbatException;
-import dev.numbat.core.hash.RowHasher;
 import dev.numbat.core.operator.Emitter;
 import dev.numbat.core.operator.Operator;
 import dev.numbat.core.operator.OperatorContext;
@@ -34,8 +33,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * not rely on. All output is emitted in {@code finish}, in batches of at most {@value #MAX_BATCH_ROWS} rows.
  *
  * <h2>How</h2>
- * A batch is processed column-at-a-time: the key columns are hashed with {@link RowHasher} (the same stable
- * hash the partitioner uses, low bits for the table), the {@link GroupTable} maps every row to a dense group
+ * A batch is processed column-at-a-time: every key column hashes its rows ({@link KeyColumn#hash}, a cheap
+ * hash private to this operator: short strings are packed into a long), the {@link GroupTable} maps every row to a dense group
  * id, then every {@link Accumulator} folds the whole batch into its primitive per-group arrays in one tight
  * loop. Keys are kept column-wise in primitive arrays and compared column-wise.
  *
@@ -178,9 +177,8 @@ public final class HashAggregateOperator implements Operator {
             identity = range(n);
         }
         for (int c = 0; c < keyColumns.length; c++) {
-            FieldVector v = batch.getVector(keyColumns[c]);
-            RowHasher.hashColumn(v, n, hashes, c > 0);
-            keys[c].bind(v);
+            keys[c].bind(batch.getVector(keyColumns[c]));
+            keys[c].hash(n, hashes, c > 0);
         }
         table.findOrInsert(hashes, identity, n, groupIds);
         groupCount = table.size();

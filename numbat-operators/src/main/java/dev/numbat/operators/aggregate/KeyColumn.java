@@ -1,5 +1,6 @@
 package dev.numbat.operators.aggregate;
 
+import dev.numbat.core.hash.XxHash64;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -19,6 +20,14 @@ abstract class KeyColumn {
 
     /** Makes {@code v} (same type as this column) the vector that row numbers refer to. */
     abstract void bind(FieldVector v);
+
+    /**
+     * Writes the hash of every bound row {@code 0..n} into {@code out} (or, with {@code combine}, folds it into
+     * the hash already there with {@link #combine}). Call after {@link #bind}. These hashes are private to one
+     * table (a channel's): they only have to agree with themselves, so they are cheaper than {@code RowHasher}'s
+     * stable, cluster-wide hashes; a value hashes the same in every batch.
+     */
+    abstract void hash(int n, long[] out, boolean combine);
 
     /** Number of stored entries. */
     abstract int size();
@@ -48,6 +57,29 @@ abstract class KeyColumn {
             case BYTES -> new BytesKeys();
             default -> new LongKeys(kind);
         };
+    }
+
+    /** The hash of a NULL key, in any column. */
+    static final long NULL_HASH = 0x2F0E1EBA9DD5C2B7L;
+    private static final long COMBINE = 0x9E3779B185EBCA87L;
+
+    /** Murmur3's 64-bit finaliser: every input bit affects every output bit, the low ones included. */
+    static long mix(long x) {
+        x ^= x >>> 33;
+        x *= 0xFF51AFD7ED558CCDL;
+        x ^= x >>> 33;
+        x *= 0xC4CEB9FE1A85EC53L;
+        x ^= x >>> 33;
+        return x;
+    }
+
+    /** The hash of a row so far combined with the hash of its next key column (already well mixed). */
+    static long combine(long h, long columnHash) {
+        return h * COMBINE + columnHash;
+    }
+
+    static void store(long[] out, int i, long h, boolean combine) {
+        out[i] = combine ? combine(out[i], h) : h;
     }
 
     static int grow(int have, int need) {
@@ -84,6 +116,23 @@ abstract class KeyColumn {
         }
 
         @Override
+        void hash(int n, long[] out, boolean combine) {
+            if (!hasNulls && kind == ColumnKind.INT64) {
+                for (int i = 0; i < n; i++) {
+                    store(out, i, mix(data.getLong((long) i << 3)), combine);
+                }
+            } else if (!hasNulls && kind == ColumnKind.INT32) {
+                for (int i = 0; i < n; i++) {
+                    store(out, i, mix(data.getInt((long) i << 2)), combine);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    store(out, i, hasNulls && ColumnKind.isNull(validity, i) ? NULL_HASH : mix(read(i)), combine);
+                }
+            }
+        }
+
+        @Override
         int size() {
             return size;
         }
@@ -108,9 +157,21 @@ abstract class KeyColumn {
 
         @Override
         void equal(int[] rows, int[] entries, int count, boolean[] eq) {
-            for (int k = 0; k < count; k++) {
-                if (eq[k]) {
-                    eq[k] = equalOne(rows[k], entries[k]);
+            if (!hasNulls && kind == ColumnKind.INT64) {
+                for (int k = 0; k < count; k++) {
+                    int e = entries[k];
+                    eq[k] &= values[e] == data.getLong((long) rows[k] << 3) & !nulls[e];
+                }
+            } else if (!hasNulls && kind == ColumnKind.INT32) {
+                for (int k = 0; k < count; k++) {
+                    int e = entries[k];
+                    eq[k] &= values[e] == data.getInt((long) rows[k] << 2) & !nulls[e];
+                }
+            } else {
+                for (int k = 0; k < count; k++) {
+                    if (eq[k]) {
+                        eq[k] = equalOne(rows[k], entries[k]);
+                    }
                 }
             }
         }
@@ -164,6 +225,20 @@ abstract class KeyColumn {
             data = v.getDataBuffer();
             validity = v.getValidityBuffer();
             hasNulls = v.getNullCount() > 0;
+        }
+
+        @Override
+        void hash(int n, long[] out, boolean combine) {
+            for (int i = 0; i < n; i++) {
+                long h;
+                if (hasNulls && ColumnKind.isNull(validity, i)) {
+                    h = NULL_HASH;
+                } else {
+                    long at = (long) i << 4;
+                    h = mix(data.getLong(at) + mix(data.getLong(at + 8)));
+                }
+                store(out, i, h, combine);
+            }
         }
 
         @Override
@@ -232,19 +307,32 @@ abstract class KeyColumn {
         }
     }
 
-    /** VARCHAR and VARBINARY keys: all bytes in one growable array, compared as bytes. */
+    /**
+     * VARCHAR and VARBINARY keys: all bytes in one growable array, compared as bytes. Short values (at most
+     * {@value #MAX_PACKED} bytes, like TPC-H's flags and statuses) also get a <em>code</em>: their bytes and
+     * length packed into one long, so that hashing and comparing them is one long operation. When every row of
+     * a batch is short ({@link #hash} finds out), rows are compared with entries by code alone; NULL has a code
+     * of its own and an entry too long to pack one no short row can have.
+     */
     static final class BytesKeys extends KeyColumn {
         private static final VarHandle LONGS =
                 MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        static final int MAX_PACKED = 7;
+        private static final long NULL_CODE = 0xFEL << 56;
+        private static final long LONG_CODE = -1L;
 
         private byte[] bytes = new byte[0];
         private int[] offsets = new int[1];
         private boolean[] nulls = new boolean[0];
+        private long[] codes = new long[0];
         private int size;
         private ArrowBuf data;
         private ArrowBuf rowOffsets;
         private ArrowBuf validity;
         private boolean hasNulls;
+        /** The codes of the bound rows, valid when {@link #packed}. */
+        private long[] rowCodes = new long[0];
+        private boolean packed;
 
         @Override
         void bind(FieldVector v) {
@@ -252,6 +340,60 @@ abstract class KeyColumn {
             rowOffsets = v.getOffsetBuffer();
             validity = v.getValidityBuffer();
             hasNulls = v.getNullCount() > 0;
+            packed = false;
+        }
+
+        /** Bytes and length of a value of at most {@value #MAX_PACKED} bytes in one long. */
+        private static long pack(ArrowBuf data, int start, int len) {
+            long bits;
+            if ((long) start + 8 <= data.capacity()) {
+                bits = data.getLong(start) & ((1L << (len << 3)) - 1);
+            } else {
+                bits = 0;
+                for (int i = 0; i < len; i++) {
+                    bits |= (data.getByte(start + i) & 0xFFL) << (i << 3);
+                }
+            }
+            return bits | ((long) len << 56);
+        }
+
+        /** The code of bound row {@code row} (computed, not from {@link #rowCodes}). */
+        private long codeOf(int row) {
+            if (hasNulls && ColumnKind.isNull(validity, row)) {
+                return NULL_CODE;
+            }
+            int start = rowOffsets.getInt((long) row << 2);
+            int len = rowOffsets.getInt((long) (row + 1) << 2) - start;
+            return len <= MAX_PACKED ? pack(data, start, len) : LONG_CODE;
+        }
+
+        @Override
+        void hash(int n, long[] out, boolean combine) {
+            if (rowCodes.length < n) {
+                rowCodes = new long[Math.max(n, 16)];
+            }
+            long[] rc = rowCodes;
+            boolean allShort = true;
+            int start = rowOffsets.getInt(0);
+            for (int i = 0; i < n; i++) {
+                int end = rowOffsets.getInt((long) (i + 1) << 2);
+                int len = end - start;
+                long h;
+                if (hasNulls && ColumnKind.isNull(validity, i)) {
+                    rc[i] = NULL_CODE;
+                    h = NULL_HASH;
+                } else if (len <= MAX_PACKED) {
+                    long code = pack(data, start, len);
+                    rc[i] = code;
+                    h = mix(code);
+                } else {
+                    allShort = false;
+                    h = XxHash64.hashBytes(data, start, len);
+                }
+                store(out, i, h, combine);
+                start = end;
+            }
+            packed = allShort;
         }
 
         @Override
@@ -265,10 +407,12 @@ abstract class KeyColumn {
                 int n = grow(offsets.length, size + count + 1);
                 offsets = Arrays.copyOf(offsets, n);
                 nulls = Arrays.copyOf(nulls, n);
+                codes = Arrays.copyOf(codes, n);
             }
             for (int k = 0; k < count; k++) {
                 int row = rows[k];
                 int end = offsets[size];
+                codes[size] = packed ? rowCodes[row] : codeOf(row);
                 if (hasNulls && ColumnKind.isNull(validity, row)) {
                     nulls[size] = true;
                 } else {
@@ -295,6 +439,14 @@ abstract class KeyColumn {
 
         @Override
         void equal(int[] rows, int[] entries, int count, boolean[] eq) {
+            if (packed) {
+                long[] rc = rowCodes;
+                long[] ec = codes;
+                for (int k = 0; k < count; k++) {
+                    eq[k] &= ec[entries[k]] == rc[rows[k]];
+                }
+                return;
+            }
             for (int k = 0; k < count; k++) {
                 if (eq[k]) {
                     eq[k] = equalOne(rows[k], entries[k]);
@@ -304,6 +456,9 @@ abstract class KeyColumn {
 
         @Override
         boolean equalOne(int row, int entry) {
+            if (packed) {
+                return codes[entry] == rowCodes[row];
+            }
             boolean rowNull = hasNulls && ColumnKind.isNull(validity, row);
             if (rowNull || nulls[entry]) {
                 return rowNull && nulls[entry];
@@ -351,6 +506,8 @@ abstract class KeyColumn {
             bytes = new byte[0];
             offsets = new int[1];
             nulls = new boolean[0];
+            codes = new long[0];
+            rowCodes = new long[0];
             size = 0;
         }
     }
@@ -375,6 +532,13 @@ abstract class KeyColumn {
 
         int group(int entry) {
             return values[entry];
+        }
+
+        @Override
+        void hash(int n, long[] out, boolean combine) {
+            for (int i = 0; i < n; i++) {
+                store(out, i, mix(bound[i]), combine);
+            }
         }
 
         @Override

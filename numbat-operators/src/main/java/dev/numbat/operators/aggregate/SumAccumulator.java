@@ -19,9 +19,9 @@ final class SumAccumulator {
 
     /**
      * sum/avg of integers and decimals, exact: the sum is a 128-bit integer (the unscaled value at the input's
-     * scale; scale 0 for integers) kept in two {@code long[]}s. A 64-bit value is added with one carry; a
-     * decimal's two halves likewise, so there is no BigDecimal per row and no "long while it fits" switch to
-     * get wrong. The partial state is the sum as DECIMAL(38, s) (plus the count for avg), so partial sums
+     * scale; scale 0 for integers), with no BigDecimal per row. Values that fit in 64 bits go to a per-group
+     * 64-bit running sum whose overflow (detected per add) spills it into a 128-bit part; wider values are added
+     * to the 128-bit part with a carry. The 64-bit path is the hot one: one load, add and store per row. The partial state is the sum as DECIMAL(38, s) (plus the count for avg), so partial sums
      * of BIGINTs that overflow 64 bits in one channel still merge exactly.
      *
      * <p>Overflow: sum of integers is BIGINT, and a final sum outside the BIGINT range is a USER_ERROR
@@ -43,6 +43,12 @@ final class SumAccumulator {
         private final ColumnKind kind;
         private final int scale;
         private final boolean avg;
+        /**
+         * The sum of a group is {@code hi:lo + small}: values that fit in a long (nearly all) are added to
+         * {@code small} with a 64-bit add; only when that overflows, or for a value that needs more than 64
+         * bits, is the 128-bit part touched. {@link #fold} moves {@code small} into {@code hi:lo} before output.
+         */
+        private long[] small = new long[0];
         private long[] lo = new long[0];
         private long[] hi = new long[0];
         private long[] counts = new long[0];
@@ -74,6 +80,7 @@ final class SumAccumulator {
 
         @Override
         void ensureCapacity(int groups) {
+            small = grow(small, groups);
             lo = grow(lo, groups);
             hi = grow(hi, groups);
             counts = grow(counts, groups);
@@ -82,6 +89,40 @@ final class SumAccumulator {
         private NumbatException overflow() {
             return NumbatException.userError("%s overflow in %s", kind == ColumnKind.DECIMAL ? "DECIMAL" : "BIGINT",
                     describe());
+        }
+
+        /** Adds the 128-bit value {@code bHi:bLo} to the 128-bit part of group {@code g}. */
+        private void add128(int g, long bLo, long bHi) {
+            long aLo = lo[g];
+            long aHi = hi[g];
+            long rLo = aLo + bLo;
+            long rHi = aHi + bHi + (Long.compareUnsigned(rLo, aLo) < 0 ? 1 : 0);
+            if (((aHi ^ rHi) & (bHi ^ rHi)) < 0) {
+                throw overflow();
+            }
+            lo[g] = rLo;
+            hi[g] = rHi;
+        }
+
+        /** Adds {@code b} to the 64-bit part of group {@code g}, spilling into the 128-bit part on overflow. */
+        private static long addSmall(long s, long b, OfInt128 self, int g) {
+            long r = s + b;
+            if (((s ^ r) & (b ^ r)) < 0) {
+                self.add128(g, s, s >> 63);
+                return b;
+            }
+            return r;
+        }
+
+        /** Moves the 64-bit parts of groups {@code from .. from+count} into their 128-bit parts. */
+        private void fold(int from, int count) {
+            for (int g = from; g < from + count; g++) {
+                long s = small[g];
+                if (s != 0) {
+                    small[g] = 0;
+                    add128(g, s, s >> 63);
+                }
+            }
         }
 
         @Override
@@ -94,8 +135,7 @@ final class SumAccumulator {
             ArrowBuf validity = argument.getValidityBuffer();
             boolean nulls = argument.getNullCount() > 0;
             int width = kind.width;
-            long[] l = lo;
-            long[] h = hi;
+            long[] sm = small;
             long[] c = counts;
             for (int i = 0; i < rowCount; i++) {
                 if (nulls && ColumnKind.isNull(validity, i)) {
@@ -103,11 +143,9 @@ final class SumAccumulator {
                 }
                 long b = ColumnKind.readLong(data, width, i);
                 int g = groups[i];
-                long aLo = l[g];
-                long rLo = aLo + b;
-                l[g] = rLo;
-                // 64-bit addend: sign-extend into the high word and carry; cannot leave 128 bits in practice.
-                h[g] += (b >> 63) + (Long.compareUnsigned(rLo, aLo) < 0 ? 1 : 0);
+                long v = sm[g];
+                long r = v + b;
+                sm[g] = ((v ^ r) & (b ^ r)) < 0 ? addSmall(v, b, this, g) : r;
                 c[g]++;
             }
         }
@@ -115,36 +153,59 @@ final class SumAccumulator {
         /** Adds 128-bit values (DECIMAL vectors) and, when {@code countColumn} is given, merges counts. */
         private void addInt128(FieldVector values, int[] groups, int rowCount, FieldVector countColumn) {
             ArrowBuf data = values.getDataBuffer();
-            ArrowBuf validity = values.getValidityBuffer();
-            boolean nulls = values.getNullCount() > 0;
-            long[] l = lo;
-            long[] h = hi;
-            long[] c = counts;
-            for (int i = 0; i < rowCount; i++) {
-                if (nulls && ColumnKind.isNull(validity, i)) {
-                    continue;
-                }
-                long at = (long) i << 4;
-                long bLo = data.getLong(at);
-                long bHi = data.getLong(at + 8);
-                int g = groups[i];
-                long aLo = l[g];
-                long aHi = h[g];
-                long rLo = aLo + bLo;
-                long rHi = aHi + bHi + (Long.compareUnsigned(rLo, aLo) < 0 ? 1 : 0);
-                if (((aHi ^ rHi) & (bHi ^ rHi)) < 0) {
-                    throw overflow();
-                }
-                l[g] = rLo;
-                h[g] = rHi;
-                if (countColumn == null) {
-                    c[g]++;
+            boolean counting = countColumn == null;
+            if (values.getNullCount() == 0) {
+                addInt128NoNulls(data, groups, rowCount, counting);
+            } else {
+                ArrowBuf validity = values.getValidityBuffer();
+                long[] sm = small;
+                long[] c = counts;
+                for (int i = 0; i < rowCount; i++) {
+                    if (ColumnKind.isNull(validity, i)) {
+                        continue;
+                    }
+                    long at = (long) i << 4;
+                    long bLo = data.getLong(at);
+                    long bHi = data.getLong(at + 8);
+                    int g = groups[i];
+                    if (bHi == (bLo >> 63)) {
+                        long v = sm[g];
+                        long r = v + bLo;
+                        sm[g] = ((v ^ r) & (bLo ^ r)) < 0 ? addSmall(v, bLo, this, g) : r;
+                    } else {
+                        add128(g, bLo, bHi);
+                    }
+                    if (counting) {
+                        c[g]++;
+                    }
                 }
             }
             if (countColumn != null) {
                 ArrowBuf cd = countColumn.getDataBuffer();
+                long[] c = counts;
                 for (int i = 0; i < rowCount; i++) {
                     c[groups[i]] += cd.getLong((long) i << 3);
+                }
+            }
+        }
+
+        private void addInt128NoNulls(ArrowBuf data, int[] groups, int rowCount, boolean counting) {
+            long[] sm = small;
+            long[] c = counts;
+            for (int i = 0; i < rowCount; i++) {
+                long at = (long) i << 4;
+                long bLo = data.getLong(at);
+                long bHi = data.getLong(at + 8);
+                int g = groups[i];
+                if (bHi == (bLo >> 63)) {
+                    long v = sm[g];
+                    long r = v + bLo;
+                    sm[g] = ((v ^ r) & (bLo ^ r)) < 0 ? addSmall(v, bLo, this, g) : r;
+                } else {
+                    add128(g, bLo, bHi);
+                }
+                if (counting) {
+                    c[g]++;
                 }
             }
         }
@@ -158,6 +219,7 @@ final class SumAccumulator {
 
         @Override
         void writeState(List<FieldVector> out, int at, int from, int count) {
+            fold(from, count);
             FieldVector sums = out.get(at);
             ColumnKind.allocateFixed(sums, count);
             for (int i = 0; i < count; i++) {
@@ -174,6 +236,7 @@ final class SumAccumulator {
 
         @Override
         void writeResult(FieldVector out, int from, int count) {
+            fold(from, count);
             ColumnKind.allocateFixed(out, count);
             for (int i = 0; i < count; i++) {
                 int g = from + i;
@@ -210,6 +273,7 @@ final class SumAccumulator {
 
         @Override
         void clear() {
+            small = new long[0];
             lo = new long[0];
             hi = new long[0];
             counts = new long[0];

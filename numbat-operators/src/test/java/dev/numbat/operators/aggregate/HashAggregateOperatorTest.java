@@ -197,6 +197,58 @@ class HashAggregateOperatorTest {
     }
 
     @Test
+    void shortAndLongStringKeysMatchAcrossBatches() {
+        // Keys of up to 7 bytes are packed into a long; batches with only short keys compare by that code, others
+        // by bytes, so the same key must land in the same group whichever kind of batch it arrives in.
+        Schema schema = Fields.schema(Fields.varchar("k"), Fields.bigint("v"));
+        List<VectorSchemaRoot> batches = List.of(
+                BatchBuilder.of(schema).row("abcdefg", 1L).row("abcdefgh", 2L).row(null, 3L).row("", 4L)
+                        .row("ab", 5L).build(allocator),
+                BatchBuilder.of(schema).row("abcdefg", 10L).row(null, 20L).row("", 30L).row("x", 40L)
+                        .row("ab\u0000", 50L).build(allocator),
+                BatchBuilder.of(schema).row("abcdefgh", 100L).row("x", 200L).row("ab", 300L).row(null, 400L)
+                        .build(allocator));
+        harness(AggregateMode.SINGLE, schema, List.of(0), List.of(call(SUM, 1, "s"), call(COUNT, 1, "n")))
+                .input(0, batches)
+                .expectRowsUnordered(List.of(row("abcdefg", 11L, 2L), row("abcdefgh", 102L, 2L),
+                        row(null, 423L, 3L), row("", 34L, 2L), row("ab", 305L, 2L), row("x", 240L, 2L),
+                        row("ab\u0000", 50L, 1L)))
+                .run();
+    }
+
+    @Test
+    void sumsThatLeaveSixtyFourBitsStayExact() {
+        // The 64-bit running sum spills into the 128-bit one on overflow, in both directions.
+        Schema schema = Fields.schema(Fields.varchar("k"), Fields.decimal("d", 38, 0), Fields.bigint("b"));
+        BigDecimal max = BigDecimal.valueOf(Long.MAX_VALUE);
+        BigDecimal wide = new BigDecimal("123456789012345678901234567");
+        BatchBuilder rows = BatchBuilder.of(schema);
+        BigDecimal up = BigDecimal.ZERO;
+        BigDecimal down = BigDecimal.ZERO;
+        for (int i = 0; i < 7; i++) {
+            long b = i < 3 ? Long.MAX_VALUE : i < 6 ? -Long.MAX_VALUE : 5; // overflows on the way, not at the end
+            rows.row("up", max, b);
+            rows.row("down", max.negate(), -b);
+            up = up.add(max);
+            down = down.subtract(max);
+        }
+        rows.row("up", wide, 1L).row("down", wide.negate(), -1L).row("up", BigDecimal.ONE, 0L);
+        up = up.add(wide).add(BigDecimal.ONE);
+        down = down.subtract(wide);
+        long upBig = 6;
+        harness(AggregateMode.SINGLE, schema, List.of(0), List.of(call(SUM, 1, "s"), call(SUM, 2, "sb"),
+                call(AVG, 1, "a")))
+                .input(0, rows.buildChunks(allocator, 3))
+                .doubleTolerance(1e-15)
+                .expectRowsUnordered(List.of(
+                        row("up", up, upBig, up.divide(BigDecimal.valueOf(9), java.math.MathContext.DECIMAL128)
+                                .doubleValue()),
+                        row("down", down, -upBig, down.divide(BigDecimal.valueOf(8),
+                                java.math.MathContext.DECIMAL128).doubleValue())))
+                .run();
+    }
+
+    @Test
     void bigintOverflowInSumIsAUserError() {
         Schema schema = Fields.schema(Fields.bigint("qty"));
         NumbatException e = harness(AggregateMode.SINGLE, schema, List.of(), List.of(call(SUM, 0, "s")))
