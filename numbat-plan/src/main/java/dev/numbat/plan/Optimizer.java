@@ -43,6 +43,7 @@ import org.apache.calcite.tools.RelBuilder;
  *   <li>Filter push-down again (join ordering may leave conditions above joins).</li>
  *   <li>Projection pruning with {@link RelFieldTrimmer}: every operator keeps only the columns used above it, so
  *       scans read only needed columns.</li>
+ *   <li>Window functions ({@code RexOver} in a projection) to a {@code LogicalWindow} between two projections.</li>
  *   <li>Tidy: merge and remove trivial projections, filters below projections (so a scan sees
  *       {@code Project(Filter(Scan))}, which the physical planner folds into the source).</li>
  * </ol>
@@ -129,6 +130,8 @@ public final class Optimizer {
         }
 
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        // After trimming, which prunes through a Project with RexOver but not through a Window.
+        rel = hep(rel, program(HepMatchOrder.ARBITRARY, List.of(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)));
         return hep(rel, program(HepMatchOrder.ARBITRARY, TIDY));
     }
 

@@ -17,10 +17,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Strings keep an eight-byte big-endian prefix and fall back to comparing their bytes in the batch only when
  * the prefixes are equal.
  *
+ * <p>Also used by the window operator, which sorts by (partition keys, order keys) and compares prefixes of the
+ * keys ({@link #compare(int, int, int)}) to find partition and peer boundaries; with no keys at all the rows keep
+ * their arrival order.
+ *
  * <p>The buffer owns the batches it was given and closes them in {@link #clear} or {@link #close}. Not
  * thread-safe.
  */
-final class SortBuffer implements AutoCloseable {
+public final class SortBuffer implements AutoCloseable {
     private final List<SortKey> keys;
     private final List<VectorSchemaRoot> batches = new ArrayList<>();
     private KeyColumn[] columns;
@@ -28,34 +32,31 @@ final class SortBuffer implements AutoCloseable {
     private long[] addresses = new long[0];
     private int size;
 
-    SortBuffer(List<SortKey> keys) {
+    public SortBuffer(List<SortKey> keys) {
         this.keys = List.copyOf(keys);
-        if (this.keys.isEmpty()) {
-            throw new IllegalArgumentException("a sort needs at least one key");
-        }
     }
 
     /** Rows held. */
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The schema of the first batch appended, or null. */
-    Schema schema() {
+    public Schema schema() {
         return schema;
     }
 
-    List<VectorSchemaRoot> batches() {
+    public List<VectorSchemaRoot> batches() {
         return batches;
     }
 
     /** The address ({@link RowAddressGather#address}) of row id {@code id}. */
-    long address(int id) {
+    public long address(int id) {
         return addresses[id];
     }
 
     /** Takes ownership of {@code batch} (also when this throws) and reads its keys; its rows get the next ids. */
-    void append(VectorSchemaRoot batch) {
+    public void append(VectorSchemaRoot batch) {
         try {
             if (columns == null) {
                 schema = batch.getSchema();
@@ -97,7 +98,7 @@ final class SortBuffer implements AutoCloseable {
     }
 
     /** Compares rows {@code a} and {@code b} by every key in turn. */
-    int compare(int a, int b) {
+    public int compare(int a, int b) {
         for (KeyColumn c : columns) {
             int r = c.compare(a, b);
             if (r != 0) {
@@ -107,13 +108,24 @@ final class SortBuffer implements AutoCloseable {
         return 0;
     }
 
+    /** Compares rows {@code a} and {@code b} by the first {@code keyCount} keys in turn. */
+    public int compare(int a, int b, int keyCount) {
+        for (int k = 0; k < keyCount; k++) {
+            int r = columns[k].compare(a, b);
+            if (r != 0) {
+                return r;
+            }
+        }
+        return 0;
+    }
+
     /** All row ids in key order; rows with equal keys keep their arrival order. */
-    int[] sortedIds() {
+    public int[] sortedIds() {
         int[] ids = new int[size];
         for (int i = 0; i < size; i++) {
             ids[i] = i;
         }
-        if (columns != null) {
+        if (columns != null && columns.length > 0) {
             if (columns.length == 1) {
                 KeyColumn only = columns[0];
                 IntSort.sort(ids, size, only::compare);
@@ -125,7 +137,7 @@ final class SortBuffer implements AutoCloseable {
     }
 
     /** Closes every batch and forgets all rows; the key types stay fixed. */
-    void clear() {
+    public void clear() {
         RuntimeException failure = null;
         for (VectorSchemaRoot b : batches) {
             try {

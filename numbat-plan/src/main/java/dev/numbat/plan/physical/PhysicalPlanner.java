@@ -24,6 +24,11 @@ import dev.numbat.operators.sort.SortKey;
 import dev.numbat.operators.sort.SortOperator;
 import dev.numbat.operators.sort.TopKOperator;
 import dev.numbat.operators.union.UnionAllOperator;
+import dev.numbat.operators.window.WindowCall;
+import dev.numbat.operators.window.WindowFrame;
+import dev.numbat.operators.window.WindowFunction;
+import dev.numbat.operators.window.WindowOperator;
+import dev.numbat.operators.window.WindowSpec;
 import dev.numbat.plan.PlanOptions;
 import dev.numbat.plan.catalog.SourceTable;
 import dev.numbat.plan.rel.TransformRel;
@@ -50,6 +55,7 @@ import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
@@ -59,6 +65,8 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexWindowBound;
+import org.apache.calcite.rex.RexWindowExclusion;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -82,6 +90,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  *       keys over {@link PlanOptions#defaultChannels()} channels.</li>
  *   <li>{@code Sort}: with a fetch, top-k on every channel then a single-channel top-k; without, a
  *       single-channel sort; without keys, per-channel then single-channel limits.</li>
+ *   <li>{@code Window}: per group of calls with the same window, a hash exchange on its partition columns (one
+ *       channel when there are none; none when the stream is already so partitioned) and a
+ *       {@link WindowOperator}; the groups' operators are chained.</li>
  *   <li>{@code Union} ALL: one union operator (inputs cast to the union's types when they differ);
  *       {@code Values}: an in-memory source.</li>
  * </ul>
@@ -165,6 +176,9 @@ public final class PhysicalPlanner {
         }
         if (rel instanceof Values values) {
             return values(values);
+        }
+        if (rel instanceof Window window) {
+            return window(window);
         }
         if (rel instanceof TransformRel transform) {
             return transform(transform);
@@ -587,6 +601,138 @@ public final class PhysicalPlanner {
             }
         }
         throw NumbatException.userError("OFFSET and FETCH must be non-negative literals, got %s", node);
+    }
+
+    // ---- window functions --------------------------------------------------------------------------------
+
+    private Stream window(Window window) {
+        int inputCount = window.getInput().getRowType().getFieldCount();
+        List<String> allNames = window.getRowType().getFieldNames();
+        Stream s = uniqueNames(visit(window.getInput()), window.getInput().getRowType());
+        List<Integer> partitionedBy = null;
+        int column = inputCount;
+        for (Window.Group group : window.groups) {
+            if (group.exclude != RexWindowExclusion.EXCLUDE_NO_OTHER) {
+                throw NumbatException.userError("window frame EXCLUDE is not supported: %s", group);
+            }
+            List<Integer> keys = group.keys.asList();
+            List<SortKey> order = new ArrayList<>();
+            for (RelFieldCollation fc : group.orderKeys.getFieldCollations()) {
+                order.add(sortKey(fc));
+            }
+            WindowFrame frame = windowFrame(window, group, inputCount);
+            List<WindowCall> calls = new ArrayList<>();
+            for (Window.RexWinAggCall call : group.aggCalls) {
+                calls.add(windowCall(window, call, inputCount, allNames.get(column++)));
+            }
+            WindowOperator.Factory factory = WindowOperator.factory(new WindowSpec(keys, order, frame), calls);
+            int channels;
+            Partitioner edge;
+            if (keys.equals(partitionedBy)) {
+                channels = s.channels();
+                edge = ForwardPartitioner.INSTANCE;
+            } else if (keys.isEmpty()) {
+                channels = 1;
+                edge = Partitioners.single();
+            } else {
+                channels = options.defaultChannels();
+                edge = Partitioners.hash(names(s, keys.stream().mapToInt(Integer::intValue).toArray()));
+            }
+            int node = graph.operator("window", factory, channels);
+            graph.connect(s.node(), node, 0, edge, false);
+            s = new Stream(node, channels, factory.outputSchema(List.of(s.schema())));
+            partitionedBy = keys;
+        }
+        return s;
+    }
+
+    private static SortKey sortKey(RelFieldCollation fc) {
+        boolean ascending = !fc.direction.isDescending();
+        RelFieldCollation.NullDirection nulls = fc.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED
+                ? fc.direction.defaultNullDirection() : fc.nullDirection;
+        return new SortKey(fc.getFieldIndex(), ascending, nulls == RelFieldCollation.NullDirection.FIRST);
+    }
+
+    private static WindowFrame windowFrame(Window window, Window.Group group, int inputCount) {
+        long lower = bound(window, group.lowerBound, inputCount);
+        long upper = bound(window, group.upperBound, inputCount);
+        if (!group.isRows && (lower != WindowFrame.UNBOUNDED_PRECEDING && lower != 0
+                || upper != WindowFrame.UNBOUNDED_FOLLOWING && upper != 0)) {
+            throw NumbatException.userError("RANGE frames with offsets are not supported: %s", group);
+        }
+        return new WindowFrame(group.isRows, lower, upper);
+    }
+
+    private static long bound(Window window, RexWindowBound bound, int inputCount) {
+        if (bound.isUnbounded()) {
+            return bound.isPreceding() ? WindowFrame.UNBOUNDED_PRECEDING : WindowFrame.UNBOUNDED_FOLLOWING;
+        }
+        if (bound.isCurrentRow()) {
+            return 0;
+        }
+        Object v = windowConstant(window, bound.getOffset(), inputCount);
+        if (!(v instanceof Number number) || number.longValue() < 0) {
+            throw NumbatException.userError("a window frame offset must be a non-negative integer, got %s",
+                    bound.getOffset());
+        }
+        return bound.isPreceding() ? -number.longValue() : number.longValue();
+    }
+
+    /** The value of a literal operand of a window, or of a reference to one of {@code window.constants}. */
+    private static Object windowConstant(Window window, RexNode node, int inputCount) {
+        if (node instanceof RexLiteral lit) {
+            return RexToExpr.literalValue(lit);
+        }
+        if (node instanceof RexInputRef ref && ref.getIndex() >= inputCount) {
+            return RexToExpr.literalValue(window.constants.get(ref.getIndex() - inputCount));
+        }
+        throw NumbatException.userError("window function operand %s must be a constant", node);
+    }
+
+    private static WindowCall windowCall(Window window, Window.RexWinAggCall call, int inputCount, String name) {
+        if (call.distinct) {
+            throw NumbatException.userError("DISTINCT window aggregates are not supported: %s", call);
+        }
+        List<RexNode> operands = call.getOperands();
+        WindowFunction fn = switch (call.getOperator().getKind()) {
+            case ROW_NUMBER -> WindowFunction.ROW_NUMBER;
+            case RANK -> WindowFunction.RANK;
+            case DENSE_RANK -> WindowFunction.DENSE_RANK;
+            case LAG -> WindowFunction.LAG;
+            case LEAD -> WindowFunction.LEAD;
+            case FIRST_VALUE -> WindowFunction.FIRST_VALUE;
+            case LAST_VALUE -> WindowFunction.LAST_VALUE;
+            case SUM -> WindowFunction.SUM;
+            case SUM0 -> WindowFunction.SUM0;
+            case AVG -> WindowFunction.AVG;
+            case MIN -> WindowFunction.MIN;
+            case MAX -> WindowFunction.MAX;
+            case COUNT -> operands.isEmpty() ? WindowFunction.COUNT_STAR : WindowFunction.COUNT;
+            default -> throw NumbatException.userError("window function %s is not supported", call.getOperator());
+        };
+        if (!fn.takesArgument()) {
+            return WindowCall.of(fn, name);
+        }
+        if (operands.isEmpty() || !(operands.get(0) instanceof RexInputRef arg) || arg.getIndex() >= inputCount
+                || fn == WindowFunction.COUNT && operands.size() != 1) {
+            throw NumbatException.userError("window function call %s is not supported", call);
+        }
+        if (fn == WindowFunction.LAG || fn == WindowFunction.LEAD) {
+            long offset = 1;
+            if (operands.size() > 1) {
+                Object o = windowConstant(window, operands.get(1), inputCount);
+                if (!(o instanceof Number number) || number.longValue() < 0) {
+                    throw NumbatException.userError("the offset of %s must be a non-negative integer", call);
+                }
+                offset = number.longValue();
+            }
+            Object dflt = operands.size() > 2 ? windowConstant(window, operands.get(2), inputCount) : null;
+            if (dflt != null && !(dflt instanceof java.io.Serializable)) {
+                throw NumbatException.userError("the default of %s is not supported", call);
+            }
+            return WindowCall.shift(fn, arg.getIndex(), offset, (java.io.Serializable) dflt, name);
+        }
+        return WindowCall.of(fn, arg.getIndex(), name);
     }
 
     // ---- union, values -----------------------------------------------------------------------------------
