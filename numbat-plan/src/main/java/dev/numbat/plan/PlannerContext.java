@@ -2,13 +2,18 @@ package dev.numbat.plan;
 
 import dev.numbat.plan.catalog.Catalog;
 import dev.numbat.plan.physical.PhysicalPlanner;
+import dev.numbat.plan.sql.NumbatOperatorTable;
 import dev.numbat.plan.types.NumbatTypeSystem;
 import dev.numbat.runtime.TaskGraph;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -57,8 +62,10 @@ public final class PlannerContext {
         this.config = Frameworks.newConfigBuilder()
                 .defaultSchema(catalog.schema())
                 .typeSystem(NumbatTypeSystem.INSTANCE)
+                .operatorTable(NumbatOperatorTable.instance())
                 .parserConfig(SqlParser.config()
-                        .withCaseSensitive(true)
+                        // DuckDB (and Postgres for unquoted names) match identifiers regardless of case.
+                        .withCaseSensitive(false)
                         .withUnquotedCasing(Casing.UNCHANGED)
                         .withQuotedCasing(Casing.UNCHANGED)
                         .withConformance(SqlConformanceEnum.LENIENT))
@@ -66,8 +73,19 @@ public final class PlannerContext {
                         .withExpand(false)
                         .withTrimUnusedFields(true)
                         .withRelBuilderConfigTransform(c -> relBuilderConfig))
-                .context(Contexts.of(relBuilderConfig))
+                .context(Contexts.of(relBuilderConfig, connectionConfig()))
                 .build();
+    }
+
+    /**
+     * NULLs sort last whether ascending or descending unless the query says otherwise (DuckDB's default;
+     * Calcite's, like PostgreSQL's, puts them first when descending). The validator reads this.
+     */
+    private static CalciteConnectionConfigImpl connectionConfig() {
+        Properties p = new Properties();
+        p.setProperty(CalciteConnectionProperty.DEFAULT_NULL_COLLATION.camelName(), NullCollation.LAST.name());
+        p.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+        return new CalciteConnectionConfigImpl(p);
     }
 
     public PlannerContext(Catalog catalog) {

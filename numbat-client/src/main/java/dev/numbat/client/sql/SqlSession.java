@@ -139,7 +139,7 @@ public final class SqlSession {
     }
 
     private RelNode toRel(String sql) {
-        String text = quoteReservedAliases(sql);
+        String text = quoteReservedAliases(duckDbSyntax(sql));
         Planner planner = Frameworks.getPlanner(context.planner().config());
         try {
             SqlNode parsed = planner.parse(text);
@@ -192,6 +192,35 @@ public final class SqlSession {
             }
         }
         return SqlErrors.validation(cce, tables, new ArrayList<>(columns));
+    }
+
+    /**
+     * DuckDB spellings Calcite's parser reads otherwise, rewritten with positions kept: trailing {@code ;} is
+     * dropped, and {@code a // b} (DuckDB's integer division, a comment to Calcite) becomes {@code a / b}, which
+     * divides integers the same way; {@code day(d)} (DAY is a keyword to Calcite) becomes {@code dayofmonth(d)}.
+     */
+    static String duckDbSyntax(String sql) {
+        List<Token> tokens = SqlLexer.tokenize(sql);
+        StringBuilder out = new StringBuilder(sql);
+        for (int i = tokens.size() - 1; i >= 0 && tokens.get(i).isSymbol(";"); i--) {
+            out.setCharAt(tokens.get(i).start(), ' ');
+        }
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            Token u = tokens.get(i + 1);
+            if (t.isSymbol("/") && u.isSymbol("/") && u.start() == t.end()) {
+                out.setCharAt(u.start(), ' ');
+                i++;
+            }
+        }
+        for (int i = tokens.size() - 2; i >= 0; i--) {
+            Token t = tokens.get(i);
+            if (t.kind() == Kind.WORD && t.text().equalsIgnoreCase("day") && tokens.get(i + 1).isSymbol("(")
+                    && (i == 0 || !tokens.get(i - 1).isSymbol("."))) {
+                out.replace(t.start(), t.end(), "dayofmonth");
+            }
+        }
+        return out.toString();
     }
 
     /** {@code value} and the like written as identifiers, quoted so that Calcite's parser accepts them. */
@@ -446,7 +475,7 @@ public final class SqlSession {
         RelNode rel = toRel(sql);
         RelDataType rowType = rel.getRowType();
         // Calcite expands the view's text where it is used (PlannerImpl is the view expander).
-        Table view = new ViewTable(Object.class, RelDataTypeImpl.proto(rowType), quoteReservedAliases(sql.strip()),
+        Table view = new ViewTable(Object.class, RelDataTypeImpl.proto(rowType), quoteReservedAliases(duckDbSyntax(sql).strip()),
                 List.of(), List.of(name));
         context.catalog().registerView(name, view);
         return status("created view " + name);

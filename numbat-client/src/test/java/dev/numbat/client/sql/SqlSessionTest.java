@@ -74,6 +74,25 @@ class SqlSessionTest {
     }
 
     @Test
+    void duckDbDefaultsAndSpellings() {
+        // NULLs sort last both ascending and descending unless NULLS FIRST is written.
+        assertThat(rows("select nullif(dept, 20) as d from emp order by d desc")).extracting(r -> r.get(0))
+                .containsExactly(30L, 10L, 10L, null);
+        assertThat(rows("select nullif(dept, 20) as d from emp order by d desc nulls first"))
+                .extracting(r -> r.get(0)).containsExactly(null, 30L, 10L, 10L);
+        // Unquoted identifiers match regardless of case; a trailing semicolon is fine.
+        assertThat(rows("SELECT NAME FROM EMP WHERE Id = 2;")).containsExactly(List.of("bob"));
+        // a // b is integer division (Calcite's parser would read a comment), day(d), INTERVAL n DAY.
+        assertThat(rows("select id // 2, day(hired), hired + interval 3 day from emp where id = 3"))
+                .containsExactly(List.of(1L, 30L, java.time.LocalDate.of(2019, 8, 2)));
+        // PostgreSQL/DuckDB functions: ILIKE, LENGTH, STARTS_WITH, DATE_TRUNC/DATE_PART with a string unit.
+        assertThat(rows("select name, length(name), date_part('year', hired), date_trunc('month', hired) from emp "
+                + "where name ilike 'A%' or starts_with(name, 'd') order by name")).containsExactly(
+                List.of("ann", 3, 2020L, java.time.LocalDate.of(2020, 1, 1)),
+                List.of("dee", 3, 2022L, java.time.LocalDate.of(2022, 11, 1)));
+    }
+
+    @Test
     void queriesJoinAggregateAndOrder() {
         assertThat(rows("""
                 select d.dept_name, count(*) as n, sum(e.salary) as total

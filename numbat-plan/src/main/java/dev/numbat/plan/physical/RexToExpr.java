@@ -131,6 +131,13 @@ public final class RexToExpr {
     private Expr call(RexCall call) {
         SqlKind kind = call.getKind();
         List<RexNode> ops = call.getOperands();
+        if (SqlTypeName.INTERVAL_TYPES.contains(call.getType().getSqlTypeName())
+                && call.getOperator().getName().equals("*") && ops.size() == 2
+                && ops.get(0) instanceof RexLiteral a && ops.get(1) instanceof RexLiteral b && !a.isNull() && !b.isNull()) {
+            // INTERVAL 30 DAY parses as 30 * INTERVAL '1' DAY: fold it to one interval literal.
+            BigDecimal product = a.getValueAs(BigDecimal.class).multiply(b.getValueAs(BigDecimal.class));
+            return literal(rexBuilder.makeIntervalLiteral(product, call.getType().getIntervalQualifier()));
+        }
         switch (kind) {
             case SEARCH:
                 return search(call);
@@ -140,6 +147,22 @@ public final class RexToExpr {
                 return make(Fn.CAST, ops, call);
             case TRIM:
                 return trim(call);
+            case LIKE:
+                if (call.getOperator().getName().equalsIgnoreCase("ILIKE") && ops.size() == 2) {
+                    // ILIKE: LIKE on lower-cased text and pattern.
+                    List<Expr> lowered = new ArrayList<>();
+                    for (RexNode op : ops) {
+                        if (op instanceof RexLiteral lit && !lit.isNull()) {
+                            String text = lit.getValueAs(String.class).toLowerCase(java.util.Locale.ROOT);
+                            lowered.add(new Expr.Literal(text, Types.VARCHAR));
+                        } else {
+                            lowered.add(new Expr.Call(Fn.LOWER, List.of(convert(op)), Types.VARCHAR,
+                                    op.getType().isNullable()));
+                        }
+                    }
+                    return typed(Fn.LIKE, lowered, call);
+                }
+                break;
             case EXTRACT:
                 return typed(Fn.EXTRACT, List.of(unit(ops.get(0)), convert(ops.get(1))), call);
             case FLOOR:
@@ -206,6 +229,7 @@ public final class RexToExpr {
             case "ROUND" -> Fn.ROUND;
             case "STARTS_WITH" -> Fn.STARTS_WITH;
             case "DATE_TRUNC" -> Fn.DATE_TRUNC;
+            case "DATE_PART" -> Fn.EXTRACT;
             default -> null;
         };
     }
