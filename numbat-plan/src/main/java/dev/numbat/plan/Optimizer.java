@@ -109,6 +109,7 @@ public final class Optimizer {
         rel = hep(rel, program(HepMatchOrder.ARBITRARY, List.of(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
                 CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE, CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)));
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+        rel = dev.numbat.plan.rules.GroupingSetsExpander.expand(rel, relBuilder);
         rel = normalize(rel, relBuilder);
 
         if (hasExpandableDistinct(rel)) {

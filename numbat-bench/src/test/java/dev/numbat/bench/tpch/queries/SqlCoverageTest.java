@@ -259,6 +259,17 @@ class SqlCoverageTest {
                 unordered("count over left join null side", """
                         select c_custkey, count(o_orderkey) from customer left join orders on c_custkey = o_custkey
                         where c_custkey < 50 group by c_custkey"""),
+                // ---- grouping sets ----
+                unordered("rollup with grouping()", """
+                        select l_returnflag, l_linestatus, count(*) as n, sum(l_quantity) as q,
+                          grouping(l_returnflag, l_linestatus) as g
+                        from lineitem group by rollup(l_returnflag, l_linestatus)"""),
+                unordered("cube", """
+                        select n_regionkey, n_nationkey % 2 as parity, count(*) as n
+                        from nation group by cube(n_regionkey, n_nationkey % 2)"""),
+                unordered("grouping sets", """
+                        select o_orderstatus, o_orderpriority, count(*) as n from orders
+                        group by grouping sets ((o_orderstatus), (o_orderpriority), ())"""),
                 // ---- window functions ----
                 unordered("row_number and rank", """
                         select n_name, n_regionkey, row_number() over (partition by n_regionkey order by n_name) as rn,
