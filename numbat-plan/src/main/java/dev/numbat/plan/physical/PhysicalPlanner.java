@@ -183,6 +183,11 @@ public final class PhysicalPlanner {
         if (rel instanceof TransformRel transform) {
             return transform(transform);
         }
+        if (rel instanceof org.apache.calcite.rel.core.SetOp setOp && setOp.all) {
+            throw NumbatException.userError("%s ALL is not supported yet; %s without ALL is",
+                    setOp.kind == org.apache.calcite.sql.SqlKind.MINUS ? "EXCEPT" : "INTERSECT",
+                    setOp.kind == org.apache.calcite.sql.SqlKind.MINUS ? "EXCEPT" : "INTERSECT");
+        }
         throw NumbatException.userError("plan node %s is not supported by Numbat's physical planner:%n%s",
                 rel.getRelTypeName(), RelOptUtil.toString(rel));
     }
