@@ -347,6 +347,18 @@ public final class ParquetSource implements Source {
         return true;
     }
 
+    /**
+     * The footer of every file at {@link #path()} (row counts and per-row-group column statistics), in file
+     * order; read once and cached by this instance, like the footers {@link #plan} reads.
+     */
+    public List<ParquetMetadata> footers() {
+        List<ParquetMetadata> out = new ArrayList<>();
+        for (Path file : FilePaths.expand(path)) {
+            out.add(footer(file));
+        }
+        return out;
+    }
+
     private ParquetMetadata footer(Path file) {
         Map<String, ParquetMetadata> cache = footers;
         if (cache == null) {

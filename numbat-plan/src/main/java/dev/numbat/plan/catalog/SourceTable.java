@@ -2,11 +2,7 @@ package dev.numbat.plan.catalog;
 
 import dev.numbat.core.source.Source;
 import dev.numbat.core.source.Split;
-import dev.numbat.io.FilePaths;
-import dev.numbat.io.parquet.ParquetSource;
 import dev.numbat.plan.types.ArrowCalciteTypes;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -16,9 +12,6 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.impl.AbstractTable;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * physical planner sizes exchanges by. Scans of it become source nodes of the task graph (the planner reads
  * the source back with {@link #source()}); Calcite never executes it.
  *
- * <p>Row count: as given at registration, else from Parquet footers (cheap: footers only), else estimated
- * from the splits' byte sizes and a guessed row width.
+ * <p>Row count: as given at registration, else from the {@link #stats() statistics} (Parquet footers, cheap:
+ * footers only; a CSV sample), else estimated from the splits' byte sizes and a guessed row width. Column
+ * statistics feed {@code NumbatRelMdSelectivity} and {@code NumbatRelMdDistinctRowCount}.
  */
 public final class SourceTable extends AbstractTable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceTable.class);
@@ -39,6 +33,8 @@ public final class SourceTable extends AbstractTable {
     private final Double givenRowCount;
     private final Integer channels;
     private volatile Statistic statistic;
+    private volatile boolean statsComputed;
+    private TableStats stats;
 
     SourceTable(String name, Source source, Double rowCount, Integer channels) {
         this.name = Objects.requireNonNull(name, "name");
@@ -75,35 +71,38 @@ public final class SourceTable extends AbstractTable {
         return s;
     }
 
-    /** The (estimated) number of rows. */
+    /** The (estimated) number of rows: as given at registration, else from {@link #stats()}, else from sizes. */
     public double rowCount() {
         if (givenRowCount != null) {
             return givenRowCount;
         }
-        if (source instanceof ParquetSource parquet) {
-            Double fromFooters = parquetRowCount(parquet);
-            if (fromFooters != null) {
-                return fromFooters;
-            }
+        TableStats stats = stats();
+        if (stats != null) {
+            return stats.rowCount();
         }
         return estimateFromBytes(source);
     }
 
-    private static Double parquetRowCount(ParquetSource parquet) {
-        try {
-            long rows = 0;
-            for (Path file : FilePaths.expand(parquet.path())) {
-                try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-                    for (BlockMetaData block : reader.getFooter().getBlocks()) {
-                        rows += block.getRowCount();
-                    }
+    /**
+     * Row count and column statistics from Parquet footers or a CSV sample (see {@link TableStatsCollector}),
+     * computed on first use and kept; {@code null} for other sources or when they cannot be read.
+     */
+    public TableStats stats() {
+        if (!statsComputed) {
+            synchronized (this) {
+                if (!statsComputed) {
+                    stats = TableStatsCollector.collect(source);
+                    statsComputed = true;
                 }
             }
-            return (double) rows;
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot read Parquet footers of {} for statistics: {}", parquet.path(), e.toString());
-            return null;
         }
+        return stats;
+    }
+
+    /** The statistics of {@code column}, or {@code null}. */
+    public ColumnStats columnStats(String column) {
+        TableStats s = stats();
+        return s == null ? null : s.column(column);
     }
 
     private static double estimateFromBytes(Source source) {

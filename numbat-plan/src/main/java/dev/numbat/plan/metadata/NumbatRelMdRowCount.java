@@ -31,16 +31,26 @@ import org.apache.calcite.rex.RexUtil;
  * {@code left * right / keyDomain} rows, where {@code keyDomain} is, for the most selective key pair, the row
  * count of the smaller of the two tables the keys come from (the key of the smaller table is taken to be its
  * primary key, which the other side's key references). A filtered dimension thus shrinks the fact side by the
- * filter's selectivity, and {@code lineitem ⋈ orders} keeps lineitem's rows. When the key origins are unknown
- * (computed keys) the domain is {@code min(left, right)}, that is, the output is about {@code max(left, right)}.
+ * filter's selectivity, and {@code lineitem ⋈ orders} keeps lineitem's rows. Where the key columns' statistics
+ * give distinct counts, the domain is at most the product over key pairs of the smaller distinct count (so a
+ * join on a key of small domain, or on a non-key column, is not taken for a foreign-key join; a composite key
+ * such as partsupp's keeps its table's rows). When the key origins are unknown (computed keys) the domain is
+ * {@code min(left, right)}, that is, the output is about {@code max(left, right)}.
  * Conditions other than column equalities multiply by Calcite's guessed selectivity. Outer joins output at
  * least their preserved side; semi and anti joins and everything else keep Calcite's estimates.
  */
 public final class NumbatRelMdRowCount implements MetadataHandler<BuiltInMetadata.RowCount> {
-    /** Numbat's row counts in front of Calcite's defaults. */
+    /**
+     * Numbat's row counts, selectivities ({@link NumbatRelMdSelectivity}) and distinct counts
+     * ({@link NumbatRelMdDistinctRowCount}) in front of Calcite's defaults.
+     */
     public static final RelMetadataProvider PROVIDER = ChainedRelMetadataProvider.of(List.of(
             ReflectiveRelMetadataProvider.reflectiveSource(new NumbatRelMdRowCount(),
                     BuiltInMetadata.RowCount.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(NumbatRelMdSelectivity.INSTANCE,
+                    BuiltInMetadata.Selectivity.Handler.class),
+            ReflectiveRelMetadataProvider.reflectiveSource(NumbatRelMdDistinctRowCount.INSTANCE,
+                    BuiltInMetadata.DistinctRowCount.Handler.class),
             DefaultRelMetadataProvider.INSTANCE));
 
     private static final JaninoRelMetadataProvider HANDLERS = JaninoRelMetadataProvider.of(PROVIDER);
@@ -98,12 +108,15 @@ public final class NumbatRelMdRowCount implements MetadataHandler<BuiltInMetadat
             inner = leftRows * rightRows * residualSelectivity;
         } else {
             double domain = 0;
+            double distinctDomain = 1;
             for (int i = 0; i < leftKeys.size(); i++) {
                 double left = originRows(mq, join.getLeft(), leftKeys.get(i), leftRows);
                 double right = originRows(mq, join.getRight(), rightKeys.get(i), rightRows);
                 domain = Math.max(domain, Math.min(left, right));
+                distinctDomain *= Math.min(originDistinct(mq, join.getLeft(), leftKeys.get(i), left),
+                        originDistinct(mq, join.getRight(), rightKeys.get(i), right));
             }
-            domain = Math.max(1, domain);
+            domain = Math.max(1, Math.min(domain, distinctDomain));
             inner = Math.min(leftRows * rightRows, leftRows * rightRows / domain) * residualSelectivity;
         }
         double rows = switch (type) {
@@ -113,6 +126,21 @@ public final class NumbatRelMdRowCount implements MetadataHandler<BuiltInMetadat
             default -> inner;
         };
         return Math.max(1.0, rows);
+    }
+
+    /**
+     * The distinct count of the table column {@code column} comes from when its statistics give one, else
+     * {@code otherwise}.
+     */
+    private static double originDistinct(RelMetadataQuery mq, RelNode input, int column, double otherwise) {
+        RelColumnOrigin origin = mq.getColumnOrigin(input, column);
+        if (origin == null || origin.isDerived()) {
+            return otherwise;
+        }
+        NumbatRelMdSelectivity.Column stats = NumbatRelMdSelectivity.column(origin.getOriginTable(),
+                origin.getOriginColumnOrdinal(),
+                input.getRowType().getFieldList().get(column).getType().getSqlTypeName());
+        return stats != null && stats.stats().hasDistinctCount() ? stats.stats().distinctCount() : otherwise;
     }
 
     /** The row count of the table column {@code column} comes from, or {@code rows} when it has no single origin. */
