@@ -2,13 +2,16 @@ package dev.numbat.core.batch;
 
 import dev.numbat.core.ErrorCode;
 import dev.numbat.core.NumbatException;
+import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.NullVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
  * Copies selected rows of one vector into another of the same type: the row-copying half of partitioning
@@ -19,6 +22,10 @@ import org.apache.arrow.vector.NullVector;
  * vectors (strings and binaries, 32- or 64-bit offsets) first sum the selected rows' lengths, allocate offsets
  * and data once, then copy each value with one {@link ArrowBuf#setBytes(long, ArrowBuf, long, long)}. Validity
  * is gathered eight rows to an output byte. Nested and other vectors fall back to {@code copyFromSafe}.
+ *
+ * <p>Runs of at least {@link #MIN_RUN} consecutive source rows (what a filter that keeps most rows selects) are
+ * copied with one memory copy each. The new buffers are allocated without zeroing (every byte is written) and
+ * handed to the vector with {@code loadFieldBuffers}.
  */
 final class Gather {
     private Gather() {
@@ -53,10 +60,18 @@ final class Gather {
             throw new IllegalArgumentException("count " + count + " is outside [0, " + rows.length + "]");
         }
         int valueCount = from.getValueCount();
+        int last = valueCount - 1;
+        int bad = 0;
         for (int i = 0; i < count; i++) {
             int r = rows[i];
-            if (r < 0 || r >= valueCount) {
-                throw new IndexOutOfBoundsException("row " + r + " of a vector with " + valueCount + " values");
+            bad |= r | (last - r); // negative when r < 0 or r > last
+        }
+        if (bad < 0) {
+            for (int i = 0; i < count; i++) {
+                int r = rows[i];
+                if (r < 0 || r >= valueCount) {
+                    throw new IndexOutOfBoundsException("row " + r + " of a vector with " + valueCount + " values");
+                }
             }
         }
     }
@@ -71,33 +86,77 @@ final class Gather {
     }
 
     private static void gatherFixedWidth(BaseFixedWidthVector from, int[] rows, int count, BaseFixedWidthVector to) {
-        to.allocateNew(count);
-        ArrowBuf src = from.getDataBuffer();
-        ArrowBuf dst = to.getDataBuffer();
+        if (count == 0) {
+            to.allocateNew(0);
+            to.setValueCount(0);
+            return;
+        }
         int width = from.getTypeWidth();
+        // Every byte of the new data buffer is written below, so it is not zeroed (allocateNew would).
+        BufferAllocator allocator = to.getAllocator();
+        ArrowBuf validity = allocator.buffer(validityBytes(count));
+        try (validity; ArrowBuf dst = allocator.buffer((long) count * width)) {
+            ArrowBuf src = from.getDataBuffer();
+            // Rows [pending, i) are copied one at a time; runs of at least MIN_RUN consecutive source rows
+            // (common after a filter that keeps most rows) with one memory copy each.
+            int pending = 0;
+            int i = mayHaveRuns(rows, count) ? 0 : count;
+            while (i < count) {
+                int r = rows[i];
+                if (i + MIN_RUN <= count && rows[i + MIN_RUN - 1] == r + MIN_RUN - 1) {
+                    int end = runEnd(rows, i, count);
+                    if (end - i >= MIN_RUN) {
+                        copyRows(width, src, dst, rows, pending, i);
+                        dst.setBytes((long) i * width, src, (long) r * width, (long) (end - i) * width);
+                        pending = end;
+                    }
+                    i = end;
+                } else {
+                    i++;
+                }
+            }
+            copyRows(width, src, dst, rows, pending, count);
+            gatherValidity(from, rows, count, validity);
+            to.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(validity, dst));
+        }
+    }
+
+    /** Runs of consecutive rows at least this long are copied with one memory copy, shorter ones row by row. */
+    private static final int MIN_RUN = 16;
+
+    /**
+     * False when the rows are too sparse (or too few) to be worth looking for runs in: they span more than
+     * twice as many source rows as there are, as when a batch is split between many partitions.
+     */
+    private static boolean mayHaveRuns(int[] rows, int count) {
+        return count >= MIN_RUN && Math.abs((long) rows[count - 1] - rows[0]) < 2L * count;
+    }
+
+    /** Copies rows[from .. to) of fixed-width {@code src} to positions from .. to of {@code dst}. */
+    private static void copyRows(int width, ArrowBuf src, ArrowBuf dst, int[] rows, int from, int to) {
         switch (width) {
             case 1 -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     dst.setByte(i, src.getByte(rows[i]));
                 }
             }
             case 2 -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     dst.setShort((long) i << 1, src.getShort((long) rows[i] << 1));
                 }
             }
             case 4 -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     dst.setInt((long) i << 2, src.getInt((long) rows[i] << 2));
                 }
             }
             case 8 -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     dst.setLong((long) i << 3, src.getLong((long) rows[i] << 3));
                 }
             }
             case 16 -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     long s = (long) rows[i] << 4;
                     long d = (long) i << 4;
                     dst.setLong(d, src.getLong(s));
@@ -105,24 +164,53 @@ final class Gather {
                 }
             }
             default -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     dst.setBytes((long) i * width, src, (long) rows[i] * width, width);
                 }
             }
         }
-        gatherValidity(from, rows, count, to.getValidityBuffer());
-        to.setValueCount(count);
+    }
+
+    /**
+     * The end (exclusive) of the run of consecutive rows starting at {@code rows[i]}. A plain scan: runs after
+     * a filter are tens of rows long, where galloping with bisection mispredicts more than it saves.
+     */
+    private static int runEnd(int[] rows, int i, int count) {
+        int end = i + 1;
+        int next = rows[i] + 1;
+        while (end < count && rows[end] == next) {
+            end++;
+            next++;
+        }
+        return end;
+    }
+
+    private static long validityBytes(int count) {
+        return (count + 7) >>> 3;
     }
 
     private static void gatherBits(BitVector from, int[] rows, int count, BitVector to) {
-        to.allocateNew(count);
-        gatherBitmap(from.getDataBuffer(), false, rows, count, to.getDataBuffer());
-        gatherValidity(from, rows, count, to.getValidityBuffer());
-        to.setValueCount(count);
+        if (count == 0) {
+            to.allocateNew(0);
+            to.setValueCount(0);
+            return;
+        }
+        BufferAllocator allocator = to.getAllocator();
+        ArrowBuf validity = allocator.buffer(validityBytes(count));
+        try (validity; ArrowBuf data = allocator.buffer(validityBytes(count))) {
+            gatherBitmap(from.getDataBuffer(), false, rows, count, data);
+            gatherValidity(from, rows, count, validity);
+            to.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(validity, data));
+        }
     }
 
     private static void gatherVariableWidth(BaseVariableWidthVector from, int[] rows, int count,
                                             BaseVariableWidthVector to) {
+        if (count == 0) {
+            to.allocateNew(0, 0);
+            to.setValueCount(0);
+            return;
+        }
         ArrowBuf srcOffsets = from.getOffsetBuffer();
         ArrowBuf srcValidity = from.getValidityBuffer();
         boolean allValid = from.getNullCount() == 0;
@@ -138,26 +226,67 @@ final class Gather {
                     + from.getName() + "' needs " + total + " bytes, more than a " + from.getMinorType()
                     + " vector can hold");
         }
-        to.allocateNew(total, count);
-        ArrowBuf srcData = from.getDataBuffer();
-        ArrowBuf dstOffsets = to.getOffsetBuffer();
-        ArrowBuf dstData = to.getDataBuffer();
-        int position = 0;
-        dstOffsets.setInt(0, 0);
-        for (int i = 0; i < count; i++) {
-            int r = rows[i];
-            if (allValid || isSet(srcValidity, r)) {
-                int start = srcOffsets.getInt((long) r << 2);
-                int length = srcOffsets.getInt((long) (r + 1) << 2) - start;
-                dstData.setBytes(position, srcData, start, length);
-                position += length;
+        // Offsets and data are fully written below, so neither is zeroed.
+        BufferAllocator allocator = to.getAllocator();
+        ArrowBuf validity = allocator.buffer(validityBytes(count));
+        try (validity; ArrowBuf dstOffsets = allocator.buffer(((long) count + 1) << 2);
+             ArrowBuf dstData = allocator.buffer(Math.max(total, 1))) {
+            ArrowBuf srcData = from.getDataBuffer();
+            int position = 0;
+            dstOffsets.setInt(0, 0);
+            if (allValid) {
+                boolean runs = mayHaveRuns(rows, count);
+                for (int i = 0; i < count; ) {
+                    int r = rows[i];
+                    int base = srcOffsets.getInt((long) r << 2);
+                    if (runs && i + MIN_RUN <= count && rows[i + MIN_RUN - 1] == r + MIN_RUN - 1) {
+                        int end = runEnd(rows, i, count);
+                        // Rows i .. end - 1 are consecutive (a run of MIN_RUN or more, or, in rows that are
+                        // not ascending, a shorter one): shifted offsets, and the bytes in one copy.
+                        int delta = position - base;
+                        for (int k = i; k < end; k++) {
+                            r++;
+                            dstOffsets.setInt((long) (k + 1) << 2, srcOffsets.getInt((long) r << 2) + delta);
+                        }
+                        int length = srcOffsets.getInt((long) r << 2) - base;
+                        dstData.setBytes(position, srcData, base, length);
+                        position += length;
+                        i = end;
+                        continue;
+                    }
+                    int length = srcOffsets.getInt((long) (r + 1) << 2) - base;
+                    copyBytes(srcData, base, dstData, position, length);
+                    position += length;
+                    dstOffsets.setInt((long) (i + 1) << 2, position);
+                    i++;
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    int r = rows[i];
+                    if (isSet(srcValidity, r)) {
+                        int start = srcOffsets.getInt((long) r << 2);
+                        int length = srcOffsets.getInt((long) (r + 1) << 2) - start;
+                        copyBytes(srcData, start, dstData, position, length);
+                        position += length;
+                    }
+                    dstOffsets.setInt((long) (i + 1) << 2, position);
+                }
             }
-            dstOffsets.setInt((long) (i + 1) << 2, position);
+            gatherValidity(from, rows, count, validity);
+            // Sets lastSet to count - 1 as well: every row is set, so setValueCount has no holes to fill.
+            to.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(validity, dstOffsets, dstData));
         }
-        gatherValidity(from, rows, count, to.getValidityBuffer());
-        // setValueCount fills "holes" after lastSet with empty values; every row is set, so none are holes.
-        to.setLastSet(count - 1);
-        to.setValueCount(count);
+    }
+
+    /** Copies a value's bytes: short ones (most strings in practice) a byte at a time, avoiding a memcpy call. */
+    private static void copyBytes(ArrowBuf src, long from, ArrowBuf dst, long to, int length) {
+        if (length <= 16) {
+            for (int k = 0; k < length; k++) {
+                dst.setByte(to + k, src.getByte(from + k));
+            }
+        } else {
+            dst.setBytes(to, src, from, length);
+        }
     }
 
     private static void gatherLargeVariableWidth(BaseLargeVariableWidthVector from, int[] rows, int count,
@@ -209,8 +338,8 @@ final class Gather {
         int fullBytes = count >>> 3;
         int rest = count & 7;
         if (allSet) {
-            for (int b = 0; b < fullBytes; b++) {
-                dst.setByte(b, 0xFF);
+            if (fullBytes > 0) {
+                dst.setOne(0, fullBytes);
             }
             if (rest != 0) {
                 dst.setByte(fullBytes, (1 << rest) - 1);

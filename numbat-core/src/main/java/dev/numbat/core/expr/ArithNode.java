@@ -162,7 +162,9 @@ final class ArithNode extends Node {
                 int ma = Nulls.mask(a);
                 int mb = Nulls.mask(b);
                 boolean anyBig = a.big != null || b.big != null;
-                for (int j = 0; j < n; j++) {
+                // Fast path: every value fits a long; the slow loop below takes over at the first overflow.
+                int from = anyBig ? 0 : addFast(x, ma, y, mb, r, sel, n, minus);
+                for (int j = from; j < n; j++) {
                     int i = sel[j];
                     if (nulls != null && nulls[i]) {
                         continue;
@@ -190,7 +192,8 @@ final class ArithNode extends Node {
                 int mb = Nulls.mask(b);
                 boolean anyBig = a.big != null || b.big != null;
                 long pow = Math.abs(down) < 19 ? Decimals.POW10[Math.abs(down)] : 0;
-                for (int j = 0; j < n; j++) {
+                int from = anyBig || pow == 0 ? 0 : timesFast(x, ma, y, mb, r, sel, n, down, pow);
+                for (int j = from; j < n; j++) {
                     int i = sel[j];
                     if (nulls != null && nulls[i]) {
                         continue;
@@ -290,5 +293,98 @@ final class ArithNode extends Node {
             default -> throw new IllegalStateException(fn.toString());
         }
         return out;
+    }
+
+    /*
+     * Fast decimal loops: no BigInteger, no NULL test (a NULL row's value is computed too and ignored; if it
+     * overflows, the caller's exact loop takes over from that row and skips it). Each returns the index in
+     * sel of the first row that overflowed a long (n when none did), where the caller's slow loop resumes.
+     */
+
+    static int addFast(long[] x, int ma, long[] y, int mb, long[] r, int[] sel, int n, boolean minus) {
+        int j = 0;
+        try {
+            if (minus) {
+                for (; j < n; j++) {
+                    int i = sel[j];
+                    r[i] = Math.subtractExact(x[i & ma], y[i & mb]);
+                }
+            } else {
+                for (; j < n; j++) {
+                    int i = sel[j];
+                    r[i] = Math.addExact(x[i & ma], y[i & mb]);
+                }
+            }
+        } catch (ArithmeticException overflow) {
+            // row sel[j] needs the exact path
+        }
+        return j;
+    }
+
+    /** Products rescaled by {@code down} digits (10^|down| = pow), rounding half away from zero. */
+    static int timesFast(long[] x, int ma, long[] y, int mb, long[] r, int[] sel, int n, int down, long pow) {
+        int j = 0;
+        try {
+            switch (down) {
+                case 0 -> {
+                    for (; j < n; j++) {
+                        int i = sel[j];
+                        r[i] = Math.multiplyExact(x[i & ma], y[i & mb]);
+                    }
+                }
+                // Constant divisors, so that the JIT turns the division into a multiplication.
+                case 1 -> {
+                    for (; j < n; j++) {
+                        int i = sel[j];
+                        r[i] = divRoundBy(Math.multiplyExact(x[i & ma], y[i & mb]), 10L);
+                    }
+                }
+                case 2 -> {
+                    for (; j < n; j++) {
+                        int i = sel[j];
+                        r[i] = divRoundBy(Math.multiplyExact(x[i & ma], y[i & mb]), 100L);
+                    }
+                }
+                case 3 -> {
+                    for (; j < n; j++) {
+                        int i = sel[j];
+                        r[i] = divRoundBy(Math.multiplyExact(x[i & ma], y[i & mb]), 1_000L);
+                    }
+                }
+                case 4 -> {
+                    for (; j < n; j++) {
+                        int i = sel[j];
+                        r[i] = divRoundBy(Math.multiplyExact(x[i & ma], y[i & mb]), 10_000L);
+                    }
+                }
+                default -> {
+                    if (down > 0) {
+                        for (; j < n; j++) {
+                            int i = sel[j];
+                            r[i] = divRoundBy(Math.multiplyExact(x[i & ma], y[i & mb]), pow);
+                        }
+                    } else {
+                        for (; j < n; j++) {
+                            int i = sel[j];
+                            r[i] = Math.multiplyExact(Math.multiplyExact(x[i & ma], y[i & mb]), pow);
+                        }
+                    }
+                }
+            }
+        } catch (ArithmeticException overflow) {
+            // row sel[j] needs the exact path
+        }
+        return j;
+    }
+
+    /** {@code v / d} rounded half away from zero, for {@code d > 0}; small enough to inline with d constant. */
+    static long divRoundBy(long v, long d) {
+        long q = v / d;
+        long rem = v - q * d;
+        long twice = Math.abs(rem) << 1; // |rem| < d <= 10^18, so no overflow
+        if (twice >= d) {
+            q += v < 0 ? -1 : 1;
+        }
+        return q;
     }
 }

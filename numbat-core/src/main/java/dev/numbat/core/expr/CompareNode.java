@@ -71,6 +71,12 @@ final class CompareNode extends Node {
         int mb = Nulls.mask(b);
         int m = mask << 1; // bit (cmp + 1) for cmp in -1, 0, 1
         int k = 0;
+        if (out != null && (a.kind == Col.Kind.LONG || a.kind == Col.Kind.DECIMAL) && a.big == null && b.big == null
+                && a.constant != b.constant) {
+            // column op literal (either side), the common filter shape: the literal in a register.
+            return a.constant ? selectConst(b.longs, a.longs[0], flip(mask), sel, n, out)
+                    : selectConst(a.longs, b.longs[0], mask, sel, n, out);
+        }
         switch (a.kind) {
             case LONG -> {
                 long[] x = a.longs;
@@ -164,5 +170,69 @@ final class CompareNode extends Node {
         }
         out[k] = i;
         return k + bit;
+    }
+
+    /** The mask of {@code b op a} for the mask of {@code a op b}. */
+    private static int flip(int mask) {
+        return (mask & EQUAL) | ((mask & LESS) != 0 ? GREATER : 0) | ((mask & GREATER) != 0 ? LESS : 0);
+    }
+
+    /** The rows of {@code sel} where {@code x[i] op c}, written to {@code out}; one branch-free loop per op. */
+    static int selectConst(long[] x, long c, int mask, int[] sel, int n, int[] out) {
+        int k = 0;
+        switch (mask) {
+            case LESS -> {
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += x[i] < c ? 1 : 0;
+                }
+            }
+            case LESS | EQUAL -> {
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += x[i] <= c ? 1 : 0;
+                }
+            }
+            case GREATER -> {
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += x[i] > c ? 1 : 0;
+                }
+            }
+            case GREATER | EQUAL -> {
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += x[i] >= c ? 1 : 0;
+                }
+            }
+            case EQUAL -> {
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += x[i] == c ? 1 : 0;
+                }
+            }
+            case LESS | GREATER -> {
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += x[i] != c ? 1 : 0;
+                }
+            }
+            default -> {
+                // no other masks are built (mask(Fn) makes the six above)
+                int m = mask << 1;
+                for (int j = 0; j < n; j++) {
+                    int i = sel[j];
+                    out[k] = i;
+                    k += (m >> (Long.compare(x[i], c) + 2)) & 1;
+                }
+            }
+        }
+        return k;
     }
 }

@@ -5,10 +5,10 @@ import java.math.BigInteger;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BitVectorHelper;
-import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -48,16 +48,43 @@ final class VectorWriter {
         if (!(v instanceof BaseFixedWidthVector fv)) {
             throw NumbatException.userError("cannot produce a value of type %s", type);
         }
-        fv.allocateNew(n);
-        ArrowBuf data = fv.getDataBuffer();
+        if (n == 0) {
+            fv.allocateNew(0);
+            fv.setValueCount(0);
+            return;
+        }
+        // Every byte of the data buffer is written below (allocateNew would zero it first, for nothing); the
+        // buffers are handed to the vector at the end.
+        BufferAllocator allocator = fv.getAllocator();
+        long dataBytes = fv instanceof BitVector ? (n + 7) >> 3 : (long) n * fv.getTypeWidth();
+        ArrowBuf validity = allocator.buffer((n + 7) >> 3);
+        try (validity; ArrowBuf data = allocator.buffer(dataBytes)) {
+            fillFixed(c, sel, n, type, fv, data);
+            writeValidity(c.nulls, sel, n, validity);
+            fv.loadFieldBuffers(new ArrowFieldNode(n, 0), java.util.List.of(validity, data));
+        }
+    }
+
+    private static void fillFixed(Col c, int[] sel, int n, ArrowType type, BaseFixedWidthVector v, ArrowBuf data) {
         boolean[] nulls = c.nulls;
         switch (type.getTypeID()) {
             case Bool -> {
                 boolean[] b = c.bools;
-                for (int j = 0; j < n; j++) {
-                    if (b[sel[j]]) {
-                        BitVectorHelper.setBit(data, j);
+                int full = n >>> 3;
+                for (int k = 0; k < full; k++) {
+                    int base = k << 3;
+                    int bits = 0;
+                    for (int t = 0; t < 8; t++) {
+                        bits |= (b[sel[base + t]] ? 1 : 0) << t;
                     }
+                    data.setByte(k, bits);
+                }
+                if ((n & 7) != 0) {
+                    int bits = 0;
+                    for (int t = 0; (full << 3) + t < n; t++) {
+                        bits |= (b[sel[(full << 3) + t]] ? 1 : 0) << t;
+                    }
+                    data.setByte(full, bits);
                 }
             }
             case Int -> {
@@ -91,7 +118,7 @@ final class VectorWriter {
                     }
                 }
             }
-            case Decimal -> writeDecimal(c, sel, n, (ArrowType.Decimal) type, (DecimalVector) v, data);
+            case Decimal -> writeDecimal(c, sel, n, (ArrowType.Decimal) type, data);
             case Date -> {
                 long[] l = c.longs;
                 boolean day = ((ArrowType.Date) type).getUnit() == org.apache.arrow.vector.types.DateUnit.DAY;
@@ -118,25 +145,39 @@ final class VectorWriter {
             }
             default -> throw NumbatException.userError("cannot produce a value of type %s", type);
         }
-        writeValidity(nulls, sel, n, fv.getValidityBuffer());
-        fv.setValueCount(n);
     }
 
+    /** Writes bytes 0 .. (n + 7) / 8 of {@code validity} (bits after n cleared), eight rows to a byte. */
     private static void writeValidity(boolean[] nulls, int[] sel, int n, ArrowBuf validity) {
-        int bytes = (n + 7) >> 3;
+        int full = n >>> 3;
+        int rest = n & 7;
         if (nulls == null) {
-            validity.setOne(0, bytes);
+            if (full > 0) {
+                validity.setOne(0, full);
+            }
+            if (rest != 0) {
+                validity.setByte(full, (1 << rest) - 1);
+            }
             return;
         }
-        validity.setZero(0, bytes);
-        for (int j = 0; j < n; j++) {
-            if (!nulls[sel[j]]) {
-                BitVectorHelper.setBit(validity, j);
+        for (int k = 0; k < full; k++) {
+            int base = k << 3;
+            int bits = 0;
+            for (int t = 0; t < 8; t++) {
+                bits |= (nulls[sel[base + t]] ? 0 : 1) << t;
             }
+            validity.setByte(k, bits);
+        }
+        if (rest != 0) {
+            int bits = 0;
+            for (int t = 0; t < rest; t++) {
+                bits |= (nulls[sel[(full << 3) + t]] ? 0 : 1) << t;
+            }
+            validity.setByte(full, bits);
         }
     }
 
-    private static void writeDecimal(Col c, int[] sel, int n, ArrowType.Decimal type, DecimalVector v, ArrowBuf data) {
+    private static void writeDecimal(Col c, int[] sel, int n, ArrowType.Decimal type, ArrowBuf data) {
         if (c.scale != type.getScale()) {
             throw new IllegalStateException("decimal scale " + c.scale + " for " + type);
         }
@@ -183,23 +224,31 @@ final class VectorWriter {
                 total += e[i] - s[i];
             }
         }
-        v.allocateNew(Math.max(total, 1), n);
-        ArrowBuf offsets = v.getOffsetBuffer();
-        ArrowBuf data = v.getDataBuffer();
-        byte[] src = c.data;
-        int pos = 0;
-        offsets.setInt(0, 0);
-        for (int j = 0; j < n; j++) {
-            int i = sel[j];
-            if (nulls == null || !nulls[i]) {
-                int len = e[i] - s[i];
-                data.setBytes(pos, src, s[i], len);
-                pos += len;
-            }
-            offsets.setInt((long) (j + 1) * 4, pos);
+        if (n == 0) {
+            v.allocateNew(1, 0);
+            v.setValueCount(0);
+            return;
         }
-        writeValidity(nulls, sel, n, v.getValidityBuffer());
-        v.setLastSet(n - 1);
-        v.setValueCount(n);
+        // Offsets, data and validity are fully written below: allocated without zeroing, then handed over.
+        BufferAllocator allocator = v.getAllocator();
+        ArrowBuf validity = allocator.buffer((n + 7) >> 3);
+        try (validity; ArrowBuf offsets = allocator.buffer(((long) n + 1) * 4);
+             ArrowBuf data = allocator.buffer(Math.max(total, 1))) {
+            byte[] src = c.data;
+            int pos = 0;
+            offsets.setInt(0, 0);
+            for (int j = 0; j < n; j++) {
+                int i = sel[j];
+                if (nulls == null || !nulls[i]) {
+                    int len = e[i] - s[i];
+                    data.setBytes(pos, src, s[i], len);
+                    pos += len;
+                }
+                offsets.setInt((long) (j + 1) * 4, pos);
+            }
+            writeValidity(nulls, sel, n, validity);
+            // Also sets lastSet to n - 1: every row is set.
+            v.loadFieldBuffers(new ArrowFieldNode(n, 0), java.util.List.of(validity, offsets, data));
+        }
     }
 }

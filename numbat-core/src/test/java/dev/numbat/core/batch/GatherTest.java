@@ -277,6 +277,54 @@ class GatherTest {
         }
     }
 
+    /** Selections a filter that keeps most rows makes: long runs of consecutive rows, copied in bulk. */
+    @ParameterizedTest
+    @MethodSource("types")
+    void gatherRunsOfConsecutiveRows(String type) {
+        for (boolean nulls : new boolean[] {false, true}) {
+            try (FieldVector small = vector(type, nulls);
+                 FieldVector source = small.getField().createVector(allocator)) {
+                int n = 400;
+                source.allocateNew();
+                if (!(small instanceof NullVector)) {
+                    for (int i = 0; i < n; i++) {
+                        source.copyFromSafe(i % VALUES, i, small);
+                    }
+                }
+                source.setValueCount(n);
+                // every row but each 37th: runs of 36
+                int[] most = new int[n];
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i % 37 != 5) {
+                        most[count++] = i;
+                    }
+                }
+                checkAgainstCopyFromSafe(source, most, count);
+                // all rows, one run from a non-zero start
+                int[] tail = new int[n - 3];
+                for (int i = 0; i < tail.length; i++) {
+                    tail[i] = i + 3;
+                }
+                checkAgainstCopyFromSafe(source, tail, tail.length);
+                // rows[i + 15] == rows[i] + 15 without the rows between being consecutive, then a short run,
+                // a repeat, and a run that ends the selection
+                int[] tricky = new int[80];
+                for (int i = 0; i < 16; i++) {
+                    tricky[i] = i == 0 ? 10 : i == 15 ? 25 : 3 * i;
+                }
+                for (int i = 16; i < 24; i++) {
+                    tricky[i] = 100 + i;
+                }
+                tricky[24] = 123;
+                for (int i = 25; i < 80; i++) {
+                    tricky[i] = 300 + i;
+                }
+                checkAgainstCopyFromSafe(source, tricky, 80);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("types")
     void gatherFromASliceOfAVector(String type) {

@@ -89,14 +89,6 @@ public final class FilterProjectOperator implements Operator {
         }
         boolean all = kept == rows;
         int[] sel = selection;
-        if (all && sel.length < rows) {
-            sel = new int[rows];
-        }
-        if (all) {
-            for (int i = 0; i < rows; i++) {
-                sel[i] = i;
-            }
-        }
         List<FieldVector> vectors = new ArrayList<>(projections.size());
         try {
             for (int p = 0; p < projections.size(); p++) {
@@ -104,6 +96,9 @@ public final class FilterProjectOperator implements Operator {
                 Field field = fields.get(p);
                 if (e.expr() instanceof Expr.Column c) {
                     vectors.add(passThrough(batch.getVector(c.index()), field, all, sel, kept));
+                } else if (all) {
+                    // Every row kept: evaluate densely over the whole batch, no selection to build.
+                    vectors.add(eval.evaluate(e, allocator, field.getName()));
                 } else {
                     vectors.add(eval.evaluate(e, sel, kept, allocator, field.getName()));
                 }
@@ -119,9 +114,11 @@ public final class FilterProjectOperator implements Operator {
         FieldVector to = field.createVector(allocator);
         try {
             if (all) {
+                // Zero-copy: the output shares the input's buffers (reference-counted slices).
                 TransferPair pair = from.makeTransferPair(to);
                 pair.splitAndTransfer(0, count);
             } else {
+                // Most rows kept (typical): Gather copies runs of consecutive rows with one memcpy each.
                 // Gather through a one-column batch, reusing the typed copy loops of Batches.gather.
                 VectorSchemaRoot one = new VectorSchemaRoot(List.of(from));
                 try (VectorSchemaRoot g = dev.numbat.core.batch.Batches.gather(one, sel, count, allocator)) {

@@ -121,6 +121,98 @@ class FilterProjectOperatorTest {
         }
     }
 
+    private static BatchBuilder manyLineitems(int n) {
+        BatchBuilder b = BatchBuilder.of(LINEITEM);
+        for (int i = 0; i < n; i++) {
+            b.row((long) i, i % 7 == 3 ? null : BigDecimal.valueOf(i * 13L, 2), BigDecimal.valueOf(i % 11, 2),
+                    LocalDate.of(1995, 1, 1).plusDays(i), i % 5 == 1 ? null : "c" + i);
+        }
+        return b;
+    }
+
+    private static FilterProjectOperator open(OperatorFactory f, BufferAllocator allocator) {
+        FilterProjectOperator op = (FilterProjectOperator) f.create(0);
+        op.open(new dev.numbat.core.operator.OperatorContext() {
+            public String operatorName() {
+                return "fp";
+            }
+
+            public int channel() {
+                return 0;
+            }
+
+            public int channelCount() {
+                return 1;
+            }
+
+            public BufferAllocator allocator() {
+                return allocator;
+            }
+
+            public dev.numbat.core.operator.Metrics metrics() {
+                return null;
+            }
+        });
+        return op;
+    }
+
+    /** All rows kept: plain columns share the input's buffers and outlive it; computed ones are evaluated. */
+    @Test
+    void filterKeepingEveryRowPassesColumnsThroughZeroCopy() throws Exception {
+        Expr all = call(Fn.GE, Types.BOOLEAN, col(0), new Expr.Literal(0L, Types.BIGINT));
+        OperatorFactory f = FilterProjectOperator.factory(LINEITEM, all, List.of(col(0), discPrice(), col(4)),
+                List.of("k", "p", "c"));
+        BatchBuilder input = manyLineitems(300);
+        try (BufferAllocator allocator = TestAllocator.create();
+             BufferAllocator upstream = allocator.newChildAllocator("upstream", 0, Long.MAX_VALUE);
+             BufferAllocator channel = allocator.newChildAllocator("channel", 0, Long.MAX_VALUE)) {
+            FilterProjectOperator op = open(f, channel);
+            org.apache.arrow.vector.VectorSchemaRoot out;
+            try (org.apache.arrow.vector.VectorSchemaRoot in = input.build(upstream)) {
+                out = op.apply(in);
+                assertThat(out.getRowCount()).isEqualTo(300);
+                assertThat(out.getVector(0).getDataBuffer().memoryAddress())
+                        .isEqualTo(in.getVector(0).getDataBuffer().memoryAddress());
+                assertThat(out.getVector(2).getDataBuffer().memoryAddress())
+                        .isEqualTo(in.getVector(4).getDataBuffer().memoryAddress());
+            }
+            try (out) { // still readable after the input is closed
+                for (int i = 0; i < 300; i++) {
+                    List<Object> r = input.rowsAsLists().get(i);
+                    assertThat(out.getVector(0).getObject(i)).isEqualTo(r.get(0));
+                    Object c = out.getVector(2).getObject(i);
+                    assertThat(c == null ? null : c.toString()).isEqualTo(r.get(4));
+                    BigDecimal price = (BigDecimal) r.get(1);
+                    Object p = out.getVector(1).getObject(i);
+                    assertThat(p).isEqualTo(price == null ? null
+                            : price.multiply(BigDecimal.ONE.subtract((BigDecimal) r.get(2))).setScale(4));
+                }
+            }
+            op.close();
+        }
+    }
+
+    /** Most rows kept: columns are gathered (in runs of consecutive rows); nothing leaks. */
+    @Test
+    void filterKeepingMostRowsGathers() {
+        Expr keep = call(Fn.NE, Types.BOOLEAN, call(Fn.MOD, Types.BIGINT, col(0), new Expr.Literal(37L, Types.BIGINT)),
+                new Expr.Literal(5L, Types.BIGINT));
+        OperatorFactory f = FilterProjectOperator.factory(LINEITEM, keep, List.of(col(4), discPrice(), col(0), col(1)),
+                List.of("c", "p", "k", "price"));
+        BatchBuilder input = manyLineitems(500);
+        List<List<Object>> expected = new ArrayList<>();
+        for (List<Object> r : input.rowsAsLists()) {
+            if ((Long) r.get(0) % 37 != 5) {
+                BigDecimal price = (BigDecimal) r.get(1);
+                expected.add(row(r.get(4), price == null ? null
+                        : price.multiply(BigDecimal.ONE.subtract((BigDecimal) r.get(2))).setScale(4), r.get(0), price));
+            }
+        }
+        try (BufferAllocator allocator = TestAllocator.create()) {
+            OperatorHarness.of(f, allocator).input(0, input).expectRows(expected).run();
+        }
+    }
+
     private static List<List<Object>> concat(List<List<Object>> a, List<List<Object>> b) {
         List<List<Object>> out = new ArrayList<>(a);
         out.addAll(b);
