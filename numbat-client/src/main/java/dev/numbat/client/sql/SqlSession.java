@@ -220,7 +220,84 @@ public final class SqlSession {
                 out.replace(t.start(), t.end(), "dayofmonth");
             }
         }
-        return out.toString();
+        return castOperators(out.toString());
+    }
+
+    /**
+     * DuckDB's and Postgres's {@code expr::type} written as {@code CAST(expr AS type)}, which Calcite parses:
+     * the operand is a name (possibly qualified), a literal, or a parenthesised group or function call.
+     */
+    static String castOperators(String sql) {
+        for (int guard = 0; guard < 100; guard++) {
+            List<Token> tokens = SqlLexer.tokenize(sql);
+            int at = -1;
+            for (int i = 0; i + 2 < tokens.size(); i++) {
+                if (tokens.get(i).isSymbol(":") && tokens.get(i + 1).isSymbol(":")
+                        && tokens.get(i + 1).start() == tokens.get(i).end() && tokens.get(i + 2).kind() == Kind.WORD) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at <= 0) {
+                return sql;
+            }
+            int start = operandStart(tokens, at - 1);
+            if (start < 0) {
+                return sql;
+            }
+            int typeEnd = at + 2;
+            if (typeEnd + 1 < tokens.size() && tokens.get(typeEnd + 1).isSymbol("(")) {
+                int close = matching(tokens, typeEnd + 1, 1);
+                if (close < 0) {
+                    return sql;
+                }
+                typeEnd = close;
+            }
+            int from = tokens.get(start).start();
+            String operand = sql.substring(from, tokens.get(at).start());
+            String type = sql.substring(tokens.get(at + 2).start(), tokens.get(typeEnd).end());
+            sql = sql.substring(0, from) + "CAST(" + operand + " AS " + type + ")" + sql.substring(tokens.get(typeEnd).end());
+        }
+        return sql;
+    }
+
+    /** Index of the first token of the operand that ends at token {@code end}, or -1. */
+    private static int operandStart(List<Token> tokens, int end) {
+        Token last = tokens.get(end);
+        if (last.isSymbol(")")) {
+            int open = matching(tokens, end, -1);
+            if (open < 0) {
+                return -1;
+            }
+            return open > 0 && tokens.get(open - 1).kind() == Kind.WORD
+                    && !List.of("AND", "OR", "NOT", "IN", "SELECT", "WHERE", "ON", "WHEN", "THEN", "ELSE", "BY")
+                            .contains(tokens.get(open - 1).text().toUpperCase(Locale.ROOT)) ? open - 1 : open;
+        }
+        if (last.kind() == Kind.SYMBOL) {
+            return -1;
+        }
+        int start = end;
+        while (start >= 2 && tokens.get(start - 1).isSymbol(".")
+                && (tokens.get(start - 2).kind() == Kind.WORD || tokens.get(start - 2).kind() == Kind.QUOTED_IDENTIFIER)) {
+            start -= 2;
+        }
+        return start;
+    }
+
+    /** The index of the parenthesis matching the one at {@code from}, scanning in {@code step} direction. */
+    private static int matching(List<Token> tokens, int from, int step) {
+        int depth = 0;
+        for (int i = from; i >= 0 && i < tokens.size(); i += step) {
+            if (tokens.get(i).isSymbol("(")) {
+                depth += step;
+            } else if (tokens.get(i).isSymbol(")")) {
+                depth -= step;
+            }
+            if (depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** {@code value} and the like written as identifiers, quoted so that Calcite's parser accepts them. */

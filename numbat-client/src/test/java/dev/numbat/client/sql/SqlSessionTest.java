@@ -93,6 +93,13 @@ class SqlSessionTest {
     }
 
     @Test
+    void postgresStyleCasts() {
+        assertThat(rows("select dept::varchar as d, '2020-01-01'::date as x, (salary * 2)::integer as s, "
+                + "upper(name)::varchar(10) as u, e.id::double as f from emp e where id = 1")).containsExactly(
+                List.of("10", java.time.LocalDate.of(2020, 1, 1), 2401, "ANN", 1.0));
+    }
+
+    @Test
     void queriesJoinAggregateAndOrder() {
         assertThat(rows("""
                 select d.dept_name, count(*) as n, sum(e.salary) as total
