@@ -332,7 +332,7 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
         try {
             closeQuietly(null);
         } finally {
-            job.channelDone(this, null);
+            job.channelDone();
         }
     }
 
@@ -346,7 +346,7 @@ final class ChannelTask implements Runnable, OperatorContext, Emitter {
             closeQuietly(job.failure());
         } finally {
             // Whatever went wrong while releasing, the job must learn that this channel is over.
-            job.channelDone(this, null);
+            job.channelDone();
         }
     }
 

@@ -193,7 +193,7 @@ public final class Job implements AutoCloseable {
         }
     }
 
-    void channelDone(ChannelTask task, Throwable t) {
+    void channelDone() {
         if (running.decrementAndGet() == 0) {
             finishJob();
         }
