@@ -36,8 +36,14 @@ abstract class CreditedQueue<T> implements Inbox {
         return true;
     }
 
-    /** Under the monitor: the producers to wake now that credit was freed. */
+    /** Under the monitor: true while the queue has no credit left. */
+    protected final boolean lockedFull() {
+        return queue.size() >= capacity;
+    }
+
+    /** Under the monitor: the producers to wake now that credit was freed (also wakes blocked feeders). */
     protected final List<ChannelTask> lockedTakeWaiters() {
+        notifyAll();
         if (waiting.isEmpty()) {
             return List.of();
         }

@@ -33,17 +33,40 @@ final class InputQueue extends CreditedQueue<Envelope> {
             if (!lockedAdmit(e, producer)) {
                 return closed;
             }
-            // Sequence numbers per producer never go back: what replay after a failure relies on.
-            if (e.sequence() < lastSequence[e.producer()]) {
-                e.batch().close();
-                throw new NumbatException(ErrorCode.INTERNAL, "batch " + e.sequence() + " from producer "
-                        + e.producer() + " arrived after batch " + lastSequence[e.producer()]);
-            }
-            lastSequence[e.producer()] = e.sequence();
-            queue.add(new Envelope(e.producer(), e.sequence(), Batches.transfer(e.batch(), allocator)));
+            lockedAdd(e);
         }
         consumer.wake();
         return true;
+    }
+
+    /**
+     * For a thread receiving a remote producer's stream: waits for credit, then queues the batch. False if
+     * the queue closed meanwhile (the batch is released).
+     */
+    boolean put(Envelope e) throws InterruptedException {
+        synchronized (this) {
+            while (!closed && lockedFull()) {
+                wait();
+            }
+            if (closed) {
+                e.batch().close();
+                return false;
+            }
+            lockedAdd(e);
+        }
+        consumer.wake();
+        return true;
+    }
+
+    private void lockedAdd(Envelope e) {
+        // Sequence numbers per producer never go back: what replay after a failure relies on.
+        if (e.sequence() < lastSequence[e.producer()]) {
+            e.batch().close();
+            throw new NumbatException(ErrorCode.INTERNAL, "batch " + e.sequence() + " from producer "
+                    + e.producer() + " arrived after batch " + lastSequence[e.producer()]);
+        }
+        lastSequence[e.producer()] = e.sequence();
+        queue.add(new Envelope(e.producer(), e.sequence(), Batches.transfer(e.batch(), allocator)));
     }
 
     @Override

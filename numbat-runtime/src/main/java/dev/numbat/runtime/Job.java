@@ -34,69 +34,98 @@ public final class Job implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private final ResultQueue results;
+    private final JobPlacement placement;
+    private final List<Feed> feeds = new ArrayList<>();
+    private final List<RemoteInbox> remoteInboxes = new ArrayList<>();
     private final long startNanos = System.nanoTime();
     private volatile boolean cancelled;
     private volatile long endNanos;
 
     Job(String id, TaskGraph graph, Executor executor, BufferAllocator parent, BufferAllocator resultAllocator,
-            RuntimeOptions options) {
+            RuntimeOptions options, JobPlacement placement) {
         this.id = id;
         this.graph = graph;
         this.executor = executor;
+        this.placement = placement;
         this.allocator = parent.newChildAllocator("job-" + id, 0, Long.MAX_VALUE);
-        List<List<ChannelTask>> byNode = new ArrayList<>();
+        List<TaskGraph.Edge> edges = graph.edges();
+        // Local channels only; slots of channels that run elsewhere stay null.
+        ChannelTask[][] byNode = new ChannelTask[graph.nodes().size()][];
         try {
             for (TaskGraph.Node n : graph.nodes()) {
-                List<ChannelTask> channels = new ArrayList<>();
+                byNode[n.id()] = new ChannelTask[n.channels()];
                 for (int c = 0; c < n.channels(); c++) {
+                    if (!placement.isLocal(n.id(), c)) {
+                        continue;
+                    }
                     BufferAllocator a = allocator.newChildAllocator(n.name() + "#" + n.id() + "/" + c, 0, Long.MAX_VALUE);
                     ChannelTask t = new ChannelTask(this, n, c, a);
-                    channels.add(t);
+                    byNode[n.id()][c] = t;
                     tasks.add(t);
                 }
-                byNode.add(channels);
             }
-            // Inputs: one queue per consumer channel and input ordinal.
+            // Inputs: one queue per local consumer channel and input ordinal; remote producers feed it.
             InputQueue[][][] queues = new InputQueue[graph.nodes().size()][][];
             for (TaskGraph.Node n : graph.nodes()) {
                 List<TaskGraph.Edge> in = graph.inputsOf(n.id());
                 queues[n.id()] = new InputQueue[n.channels()][in.size()];
-                for (ChannelTask t : byNode.get(n.id())) {
+                for (ChannelTask t : byNode[n.id()]) {
+                    if (t == null) {
+                        continue;
+                    }
                     t.inputs = new InputQueue[in.size()];
                     t.needsWhole = new boolean[in.size()];
                     for (TaskGraph.Edge e : in) {
                         int producers = graph.node(e.from()).channels();
-                        t.inputs[e.input()] = new InputQueue(t, t.allocator, options.channelCredit(), producers);
+                        InputQueue q = new InputQueue(t, t.allocator, options.channelCredit(), producers);
+                        t.inputs[e.input()] = q;
                         t.needsWhole[e.input()] = e.needsWholeInput();
-                        queues[n.id()][t.channel()][e.input()] = t.inputs[e.input()];
+                        queues[n.id()][t.channel()][e.input()] = q;
+                        for (int p = 0; p < producers; p++) {
+                            if (!placement.isLocal(e.from(), p)) {
+                                feeds.add(new Feed(edges.indexOf(e), p, t, q));
+                            }
+                        }
                     }
                 }
             }
-            int outputChannels = graph.output() < 0 ? 0 : graph.node(graph.output()).channels();
+            boolean remoteResults = placement.resultsRemote();
+            int outputChannels = graph.output() < 0 || remoteResults ? 0 : graph.node(graph.output()).channels();
             this.results = new ResultQueue(resultAllocator, Math.max(options.channelCredit(), outputChannels),
                     outputChannels);
             for (TaskGraph.Node n : graph.nodes()) {
                 List<TaskGraph.Edge> out = graph.outputsOf(n.id());
-                for (ChannelTask t : byNode.get(n.id())) {
+                for (ChannelTask t : byNode[n.id()]) {
+                    if (t == null) {
+                        continue;
+                    }
                     List<ChannelTask.Output> outputs = new ArrayList<>();
                     for (TaskGraph.Edge e : out) {
                         TaskGraph.Node to = graph.node(e.to());
                         Inbox[] consumers = new Inbox[to.channels()];
                         for (int c = 0; c < to.channels(); c++) {
-                            consumers[c] = queues[to.id()][c][e.input()];
+                            consumers[c] = placement.isLocal(to.id(), c)
+                                    ? queues[to.id()][c][e.input()]
+                                    : remoteInbox(placement.openSink(edges.indexOf(e), t.channel(), c));
                         }
                         outputs.add(new ChannelTask.Output(consumers, e.partitioner().forProducer(t.channel())));
                     }
                     if (n.id() == graph.output()) {
-                        outputs.add(new ChannelTask.Output(new Inbox[] {results}, (b, count, o) -> o.sendAll(0)));
+                        Inbox target = remoteResults
+                                ? remoteInbox(placement.openSink(JobPlacement.RESULT_EDGE, t.channel(), 0))
+                                : results;
+                        outputs.add(new ChannelTask.Output(new Inbox[] {target}, (b, count, o) -> o.sendAll(0)));
                     }
                     t.outputs = outputs.toArray(new ChannelTask.Output[0]);
                 }
                 if (n.isSource()) {
-                    assignSplits(n, byNode.get(n.id()));
+                    assignSplits(n, byNode[n.id()]);
                 }
             }
         } catch (RuntimeException e) {
+            for (RemoteInbox r : remoteInboxes) {
+                r.sink.abort(e);
+            }
             for (ChannelTask t : tasks) {
                 t.allocator.close();
             }
@@ -105,12 +134,62 @@ public final class Job implements AutoCloseable {
         }
     }
 
-    /** Balances splits over channels by size, keeping each channel's splits in source order. */
-    private static void assignSplits(TaskGraph.Node n, List<ChannelTask> channels) {
-        List<Split> splits = n.source().splits(n.channels());
-        long[] load = new long[channels.size()];
+    /** A remote producer's stream into a local consumer channel, opened when the job starts. */
+    private record Feed(int edge, int producer, ChannelTask consumer, InputQueue queue) {
+    }
+
+    private RemoteInbox remoteInbox(RemoteSink sink) {
+        RemoteInbox r = new RemoteInbox(sink);
+        remoteInboxes.add(r);
+        return r;
+    }
+
+    /** A consumer channel in another process, as a producer channel sees it. */
+    static final class RemoteInbox implements Inbox {
+        final RemoteSink sink;
+
+        RemoteInbox(RemoteSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public boolean offer(Envelope envelope, ChannelTask producer) {
+            return sink.offer(envelope.sequence(), envelope.batch(), producer::wake);
+        }
+
+        @Override
+        public void producerDone() {
+            sink.finish();
+        }
+    }
+
+    /**
+     * Balances splits over all the node's channels by size, keeping each channel's splits in source order; the
+     * assignment depends only on the splits, so every process computes the same one. Local channels take theirs.
+     */
+    private static void assignSplits(TaskGraph.Node n, ChannelTask[] channels) {
+        boolean any = false;
+        for (ChannelTask t : channels) {
+            any |= t != null;
+        }
+        if (!any) {
+            return;
+        }
+        List<List<Split>> assigned = assignSplits(n.source().splits(n.channels()), n.channels());
+        for (int c = 0; c < channels.length; c++) {
+            if (channels[c] != null) {
+                channels[c].splits = assigned.get(c);
+            }
+        }
+    }
+
+    /** The splits each of {@code channels} channels reads, balanced by size and kept in source order. */
+    public static List<List<Split>> assignSplits(List<Split> splits, int channels) {
+        long[] load = new long[channels];
         List<List<Split>> assigned = new ArrayList<>();
-        channels.forEach(c -> assigned.add(new ArrayList<>()));
+        for (int c = 0; c < channels; c++) {
+            assigned.add(new ArrayList<>());
+        }
         for (Split s : splits) {
             int best = 0;
             for (int c = 1; c < load.length; c++) {
@@ -121,9 +200,7 @@ public final class Job implements AutoCloseable {
             assigned.get(best).add(s);
             load[best] += Math.max(1, s.sizeBytes());
         }
-        for (int c = 0; c < channels.size(); c++) {
-            channels.get(c).splits = assigned.get(c);
-        }
+        return assigned;
     }
 
     void start() {
@@ -134,6 +211,24 @@ public final class Job implements AutoCloseable {
         }
         for (ChannelTask t : tasks) {
             t.wake();
+        }
+        for (Feed f : feeds) {
+            placement.openFeed(f.edge(), f.producer(), f.consumer().channel(), new RemoteInput() {
+                @Override
+                public boolean put(long sequence, VectorSchemaRoot batch) throws InterruptedException {
+                    return f.queue().put(new Envelope(f.producer(), sequence, batch));
+                }
+
+                @Override
+                public void finish() {
+                    f.queue().producerDone();
+                }
+
+                @Override
+                public void fail(Throwable cause) {
+                    Job.this.fail(f.consumer(), cause);
+                }
+            });
         }
     }
 
@@ -207,6 +302,22 @@ public final class Job implements AutoCloseable {
             failure.compareAndSet(null, NumbatException.internal("job " + id + " leaked buffers", t));
         }
         Throwable f = failure.get();
+        if (f != null) {
+            // Producers cancelled mid-stream: their remote consumers must learn that no more batches come.
+            for (RemoteInbox r : remoteInboxes) {
+                try {
+                    r.sink.abort(f);
+                } catch (Throwable t) {
+                    f.addSuppressed(t);
+                }
+            }
+        }
+        try {
+            placement.jobEnded(f);
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            f = failure.get();
+        }
         if (f == null) {
             completion.complete(null);
         } else {

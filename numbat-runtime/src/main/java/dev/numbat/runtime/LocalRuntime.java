@@ -45,8 +45,16 @@ public final class LocalRuntime implements AutoCloseable {
      * outlive the job.
      */
     public Job submit(TaskGraph graph, BufferAllocator resultAllocator) {
+        return submit(graph, resultAllocator, JobPlacement.ALL_LOCAL);
+    }
+
+    /**
+     * Starts this process's part of a job: the channels {@code placement} puts here, exchanging batches with
+     * the others through its sinks and feeds.
+     */
+    public Job submit(TaskGraph graph, BufferAllocator resultAllocator, JobPlacement placement) {
         String id = Long.toString(jobIds.incrementAndGet());
-        Job job = new Job(id, graph, pool, allocator, resultAllocator, options);
+        Job job = new Job(id, graph, pool, allocator, resultAllocator, options, placement);
         job.start();
         return job;
     }
