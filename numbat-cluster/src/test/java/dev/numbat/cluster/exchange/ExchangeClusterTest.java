@@ -14,8 +14,12 @@ import dev.numbat.operators.aggregate.AggregateFunction;
 import dev.numbat.operators.aggregate.HashAggregateOperator;
 import dev.numbat.runtime.Job;
 import dev.numbat.runtime.JobPlacement;
+import dev.numbat.runtime.RemoteInput;
 import dev.numbat.runtime.TaskGraph;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -399,8 +403,11 @@ class ExchangeClusterTest {
         ResultsReader reader = reader("q5", graph, SOURCE_ON_A);
         try {
             assertThat(firstSeen.await(30, TimeUnit.SECONDS)).isTrue();
+            long killed = System.nanoTime();
             a.kill();
             awaitDone(jb, Duration.ofSeconds(10));
+            LOG.info("consumer job failed {} ms after its producer's server was killed: {}",
+                    (System.nanoTime() - killed) / 1_000_000, catchThrowable(jb::await).getMessage());
         } finally {
             source.openGate();
         }
@@ -417,6 +424,54 @@ class ExchangeClusterTest {
         assertThatThrownBy(ja::await).isInstanceOf(NumbatException.class);
         a.exchange.release("q5");
         b.exchange.release("q5");
+    }
+
+    @Test
+    void aProducerProcessThatDiesMidStreamFailsItsFeedWithExecutorLost() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(javaBin, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), ProducerProcess.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line = stdout.readLine();
+            assertThat(line).startsWith("port ");
+            Location location = Location.forGrpcInsecure("127.0.0.1", Integer.parseInt(line.substring(5).trim()));
+            CountDownLatch got = new CountDownLatch(3);
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            FlightFeed feed = FlightFeed.start(clients, location, new BufferKey("q", 0, 0, 0).ticket(0),
+                    new RemoteInput() {
+                        @Override
+                        public boolean put(long sequence, VectorSchemaRoot batch) {
+                            batch.close();
+                            got.countDown();
+                            return true;
+                        }
+
+                        @Override
+                        public void finish() {
+                            failed.complete(null);
+                        }
+
+                        @Override
+                        public void fail(Throwable cause) {
+                            failed.complete(cause);
+                        }
+                    }, results, feedPool);
+            assertThat(got.await(60, TimeUnit.SECONDS)).as("batches streamed from the other process").isTrue();
+            long killed = System.nanoTime();
+            process.destroyForcibly();
+            Throwable t = failed.get(20, TimeUnit.SECONDS);
+            LOG.info("feed failed {} ms after its producer process was killed: {}",
+                    (System.nanoTime() - killed) / 1_000_000, String.valueOf(t));
+            assertThat(t).isInstanceOfSatisfying(NumbatException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.EXECUTOR_LOST))
+                    .hasMessageContaining("lost executor at 127.0.0.1:" + location.getUri().getPort());
+            feed.completion().get(10, TimeUnit.SECONDS);
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
