@@ -96,7 +96,8 @@ public final class ExchangeService implements AutoCloseable {
         this.allocator = parent.newChildAllocator("exchange-" + id, 0, Long.MAX_VALUE);
         AtomicInteger threads = new AtomicInteger();
         this.pumps = new ThreadPoolExecutor(options.pumpThreads(), options.pumpThreads(), 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> daemon(r, "numbat-exchange-" + id + "-pump-" + threads.incrementAndGet()));
+                new LinkedBlockingQueue<>(),
+                r -> daemon(r, "numbat-exchange-" + id + "-pump-" + threads.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "numbat-exchange-" + id + "-timer"));
         this.producer = new ExchangeFlightProducer(this);
     }

@@ -91,7 +91,9 @@ final class ExchangeStatus {
                 return ne;
             }
         }
-        String message = t.getMessage() == null ? t.getClass().getName() : t.getClass().getName() + ": " + t.getMessage();
+        String message = t.getMessage() == null
+                ? t.getClass().getName()
+                : t.getClass().getName() + ": " + t.getMessage();
         return NumbatException.internal(message, t);
     }
 }

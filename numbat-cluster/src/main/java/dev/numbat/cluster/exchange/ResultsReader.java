@@ -131,7 +131,8 @@ public final class ResultsReader implements Iterator<VectorSchemaRoot>, AutoClos
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closeLater();
-                throw new NumbatException(ErrorCode.CANCELLED, "interrupted reading the results of query " + queryId, e);
+                throw new NumbatException(ErrorCode.CANCELLED,
+                        "interrupted reading the results of query " + queryId, e);
             }
             if (failure != null) {
                 Throwable f = failure;

@@ -40,7 +40,8 @@ final class SpillFile implements AutoCloseable {
             this.in = FileChannel.open(path, StandardOpenOption.READ);
         } catch (IOException e) {
             closeQuietly(o);
-            throw new NumbatException(ErrorCode.IO_ERROR, "cannot create spill file " + path + ": " + e.getMessage(), e);
+            throw new NumbatException(ErrorCode.IO_ERROR,
+                    "cannot create spill file " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -77,7 +78,8 @@ final class SpillFile implements AutoCloseable {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw new NumbatException(ErrorCode.IO_ERROR, "cannot delete spill file " + path + ": " + e.getMessage(), e);
+            throw new NumbatException(ErrorCode.IO_ERROR,
+                    "cannot delete spill file " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.numbat.core.testing.TestAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -166,7 +165,7 @@ class OutputBufferTest {
             assertThat(service.queries()).containsExactlyInAnyOrder("q1", "q2");
             assertThat(service.stats("q1")).extracting(s -> s.key().producer()).containsExactly(0, 1);
             assertThat(service.stats()).hasSize(3);
-            assertThat(List.of(service.stats("q2").get(0).key().toString())).containsExactly("query q2 results channel 0 -> 0");
+            assertThat(service.stats("q2").get(0).key()).hasToString("query q2 results channel 0 -> 0");
         }
     }
 }

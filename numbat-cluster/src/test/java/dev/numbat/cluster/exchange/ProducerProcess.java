@@ -47,7 +47,8 @@ public final class ProducerProcess {
         ExchangeService exchange = new ExchangeService(root, Files.createTempDirectory("producer-process"),
                 ExchangeOptions.defaults());
         var pool = Executors.newCachedThreadPool();
-        Server server = FlightClientCache.permitKeepAlive(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+        Server server = FlightClientCache.permitKeepAlive(
+                        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
                 .executor(pool).addService(exchange.bindable(pool)).build().start();
         System.out.println("port " + server.getPort());
         System.out.flush();

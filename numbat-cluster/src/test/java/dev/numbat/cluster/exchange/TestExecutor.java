@@ -39,7 +39,8 @@ final class TestExecutor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = FlightClientCache.permitKeepAlive(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+        this.server = FlightClientCache.permitKeepAlive(
+                        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
                 .executor(grpcPool)
                 .addService(exchange.bindable(grpcPool))
                 .build()
