@@ -120,7 +120,8 @@ final class OperatorCodec {
                         schema(agg.getInputSchema()), agg.getGroupKeysList(), calls);
             }
             case HASH_JOIN -> join(p.getHashJoin(), dec);
-            case SORT -> new SortOperator.Factory(fromProto(p.getSort().getKeysList()), p.getSort().getOutputBatchRows());
+            case SORT -> new SortOperator.Factory(fromProto(p.getSort().getKeysList()),
+                    p.getSort().getOutputBatchRows());
             case TOP_K -> {
                 OperatorProto.TopK t = p.getTopK();
                 yield new TopKOperator.Factory(fromProto(t.getKeysList()), t.getOffset(), t.getLimit(),

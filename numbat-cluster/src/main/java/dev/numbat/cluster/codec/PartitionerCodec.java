@@ -88,7 +88,8 @@ final class PartitionerCodec {
                 case DECIMAL -> Partitioners.range(column, values.toArray(BigDecimal[]::new));
                 case STRING -> Partitioners.range(column, values.toArray(String[]::new));
                 case DATE -> Partitioners.range(column, values.toArray(LocalDate[]::new));
-                case BOUNDARY_TYPE_UNSPECIFIED, UNRECOGNIZED -> throw invalid("range partitioner without boundary type");
+                case BOUNDARY_TYPE_UNSPECIFIED, UNRECOGNIZED ->
+                        throw invalid("range partitioner without boundary type");
             };
         } catch (ClassCastException | ArrayStoreException | NullPointerException e) {
             throw invalid("range boundaries " + values + " are not all " + r.getBoundaryType());

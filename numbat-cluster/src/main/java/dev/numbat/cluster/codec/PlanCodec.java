@@ -21,8 +21,10 @@ import java.util.Set;
  * <p>Built-in operators, sources and partitioners (those of numbat-core, -io, -operators and the planner)
  * are encoded field by field, expressions as trees, Arrow schemas as IPC schema messages, in-memory batches
  * as Arrow IPC streams. Anything else, i.e. user code (a user's operator factory, source, partitioner or
- * join filter), is Java-serialized into a {@code UserObject}; a receiver reads those only when it allows
- * user code, resolving their classes through the class loader it gives (the one holding the job's jars).
+ * join filter, also inside a built-in such as {@code Partitioners.custom} or a hash join's filter), is
+ * Java-serialized into a {@code UserObject}; a receiver reads those only when it allows user code, resolving
+ * their classes through the class loader it gives (the one holding the job's jars). Classes of modules above
+ * this one (the client's, the benchmarks') are unknown here and so count as user code too.
  *
  * <p>Decoding rebuilds equivalent objects, not the same classes in every case: an {@code InMemorySource}
  * arrives as an {@link ArrowBatchesSource}, and a CSV source whose schema was inferred arrives with that

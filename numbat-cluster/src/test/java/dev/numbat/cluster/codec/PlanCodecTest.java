@@ -184,7 +184,8 @@ class PlanCodecTest {
     @Test
     void arrowTypesRoundTrip() {
         List<ArrowType> types = List.of(ArrowType.Null.INSTANCE, Types.BOOLEAN, new ArrowType.Int(8, true),
-                new ArrowType.Int(16, false), Types.INT, Types.BIGINT, new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE),
+                new ArrowType.Int(16, false), Types.INT, Types.BIGINT,
+                new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE),
                 Types.DOUBLE, new ArrowType.Decimal(38, 4, 128), new ArrowType.Decimal(20, 0, 256), Types.VARCHAR,
                 ArrowType.LargeUtf8.INSTANCE, ArrowType.Binary.INSTANCE, ArrowType.LargeBinary.INSTANCE, Types.DATE,
                 new ArrowType.Date(org.apache.arrow.vector.types.DateUnit.MILLISECOND),
@@ -202,7 +203,8 @@ class PlanCodecTest {
 
     @Test
     void valuesKeepTheirJavaClass() {
-        List<Object> values = Arrays.asList(null, true, (byte) -3, (short) 300, 7, -8L, 1.5f, -2.25, new BigDecimal("-12.340"),
+        List<Object> values = Arrays.asList(null, true, (byte) -3, (short) 300, 7, -8L, 1.5f, -2.25,
+                new BigDecimal("-12.340"),
                 new BigDecimal("123456789012345678901234567890.12"), "héllo", LocalDate.of(1969, 12, 31),
                 LocalDateTime.of(2024, 2, 29, 23, 59, 58, 123_456_000), LocalDateTime.of(1900, 1, 1, 0, 0),
                 Duration.ofMillis(-86_400_001), Period.of(1, -2, 3));
@@ -230,7 +232,8 @@ class PlanCodecTest {
                                 lit(null, dec))),
                 call(Fn.UPPER, Types.VARCHAR, col(1, Types.VARCHAR)),
                 call(Fn.CAST, Types.VARCHAR,
-                        call(Fn.PLUS, Types.DATE, col(3, Types.DATE), lit(Duration.ofDays(30), Types.INTERVAL_DAY_TIME))));
+                        call(Fn.PLUS, Types.DATE, col(3, Types.DATE),
+                                lit(Duration.ofDays(30), Types.INTERVAL_DAY_TIME))));
         Expr back = ExprCodec.expr(ExprCodec.expr(e));
         assertThat(back).isEqualTo(e);
         assertThat(new Expr.Column(2, Types.INT, false)).isEqualTo(ExprCodec.expr(ExprCodec.expr(
@@ -263,7 +266,8 @@ class PlanCodecTest {
 
     @Test
     void hashAggregateInEveryMode() {
-        List<AggregateCall> calls = List.of(AggregateCall.countStar("n"), AggregateCall.of(AggregateFunction.SUM, 2, "s"),
+        List<AggregateCall> calls = List.of(AggregateCall.countStar("n"),
+                AggregateCall.of(AggregateFunction.SUM, 2, "s"),
                 AggregateCall.of(AggregateFunction.COUNT_DISTINCT, 1, "d"),
                 AggregateCall.of(AggregateFunction.STDDEV_SAMP, 0, "sd"));
         var single = HashAggregateOperator.Factory.single(INPUT, List.of(1, 3), calls);
@@ -342,7 +346,8 @@ class PlanCodecTest {
     void fileWriters() {
         assertThat(viaCodec(FileWriters.parquet("/out/p", "w1")))
                 .isEqualTo(new ParquetWriterOperator.Factory("/out/p", "w1"));
-        assertThat(viaCodec(FileWriters.arrow("/out/a", "w2"))).isEqualTo(new ArrowIpcWriterOperator.Factory("/out/a", "w2"));
+        assertThat(viaCodec(FileWriters.arrow("/out/a", "w2")))
+                .isEqualTo(new ArrowIpcWriterOperator.Factory("/out/a", "w2"));
         assertThat(viaCodec(FileWriters.csv("/out/c", "w3", new CsvWriteOptions('|', false))))
                 .isEqualTo(new CsvWriterOperator.Factory("/out/c", "w3", new CsvWriteOptions('|', false)));
     }
@@ -381,7 +386,8 @@ class PlanCodecTest {
     void parquetSourceWithProjectionFilterAndSplitSize() {
         ParquetFilter filter = ParquetFilter.and(
                 ParquetFilter.between("d", LocalDate.of(1994, 1, 1), LocalDate.of(1995, 1, 1)),
-                ParquetFilter.or(ParquetFilter.eq("s", "x"), ParquetFilter.in("n", List.of(1L, 2.5, new BigDecimal("3.10")))),
+                ParquetFilter.or(ParquetFilter.eq("s", "x"),
+                        ParquetFilter.in("n", List.of(1L, 2.5, new BigDecimal("3.10")))),
                 ParquetFilter.not(ParquetFilter.isNull("s")), ParquetFilter.isNotNull("n"),
                 ParquetFilter.ne("n", 7), ParquetFilter.lt("n", 1), ParquetFilter.le("n", 2), ParquetFilter.gt("n", 3));
         ParquetSource source = new ParquetSource("/data/t/*.parquet", List.of("s", "n"), 4096).withFilter(filter)
@@ -525,7 +531,8 @@ class PlanCodecTest {
                 f -> assertThat(f.label).isEqualTo("hello"));
 
         assertThatThrownBy(() -> PlanCodec.decode(proto.toByteArray(), getClass().getClassLoader(), false))
-                .isInstanceOfSatisfying(NumbatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_ERROR))
+                .isInstanceOfSatisfying(NumbatException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_ERROR))
                 .hasMessageContaining("user code").hasMessageContaining("not allowed")
                 .hasMessageContaining(LabelledPassThrough.class.getName());
     }
