@@ -44,11 +44,10 @@ final class ExprCodec {
             b.setLiteral(value(l.value()));
         } else {
             Expr.Call call = (Expr.Call) e;
-            ExprProto.Call.Builder cb = ExprProto.Call.newBuilder().setFn(protoEnum(ExprProto.Fn.class, call.fn()));
+            b.setCall(protoEnum(ExprProto.Fn.class, call.fn()));
             for (Expr a : call.args()) {
-                cb.addArgs(expr(a));
+                b.addArgs(expr(a));
             }
-            b.setCall(cb);
         }
         return b.build();
     }
@@ -59,11 +58,11 @@ final class ExprCodec {
             case COLUMN -> new Expr.Column(p.getColumn(), type, p.getNullable());
             case LITERAL -> new Expr.Literal(value(p.getLiteral()), type);
             case CALL -> {
-                List<Expr> args = new ArrayList<>(p.getCall().getArgsCount());
-                for (ExprProto a : p.getCall().getArgsList()) {
+                List<Expr> args = new ArrayList<>(p.getArgsCount());
+                for (ExprProto a : p.getArgsList()) {
                     args.add(expr(a));
                 }
-                yield new Expr.Call(javaEnum(Fn.class, p.getCall().getFn()), args, type, p.getNullable());
+                yield new Expr.Call(javaEnum(Fn.class, p.getCall()), args, type, p.getNullable());
             }
             case KIND_NOT_SET -> throw invalid("an expression has no kind");
         };

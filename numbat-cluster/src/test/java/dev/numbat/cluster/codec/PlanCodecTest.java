@@ -240,6 +240,17 @@ class PlanCodecTest {
                 new Expr.Column(2, Types.INT, false))));
     }
 
+    @Test
+    void deepExpressionsPassTheParser() {
+        Expr sum = col(0, Types.BIGINT);
+        for (int i = 0; i < 300; i++) {
+            sum = call(Fn.PLUS, Types.BIGINT, sum, lit((long) i, Types.BIGINT));
+        }
+        var f = (FilterProjectOperator.Factory) viaCodec(FilterProjectOperator.factory(INPUT, null, List.of(sum),
+                List.of("s")));
+        assertThat(f.projections()).containsExactly(sum);
+    }
+
     // ---- operators -----------------------------------------------------------------------------------------
 
     @Test
