@@ -96,7 +96,8 @@ public final class Partitioners {
         return new Described(Objects.requireNonNull(description, "description"), Objects.requireNonNull(fn, "fn"));
     }
 
-    record Described(String description, Partitioner fn) implements Partitioner {
+    /** A user function with a description, as {@link #custom(String, Partitioner)} makes it. */
+    public record Described(String description, Partitioner fn) implements Partitioner {
         @Serial
         private static final long serialVersionUID = 1L;
 

@@ -148,6 +148,20 @@ public final class RangePartitioner implements Partitioner {
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * The class of the boundaries as {@link #boundaries()} returns them (Long, Double, BigDecimal, String or
+     * LocalDate), known even when there are none.
+     */
+    public Class<?> boundaryClass() {
+        return switch (kind) {
+            case LONG -> Long.class;
+            case DATE -> LocalDate.class;
+            case DOUBLE -> Double.class;
+            case DECIMAL -> BigDecimal.class;
+            case STRING -> String.class;
+        };
+    }
+
     /** The number of boundaries; the edge needs one more consumer than this. */
     public int boundaryCount() {
         return switch (kind) {

@@ -37,6 +37,11 @@ public final class InMemorySource implements Source, AutoCloseable {
         return schema;
     }
 
+    /** The batches this source holds, one per split (read-only view; the source still owns them). */
+    public List<VectorSchemaRoot> batches() {
+        return java.util.Collections.unmodifiableList(batches);
+    }
+
     @Override
     public List<Split> splits(int targetSplits) {
         List<Split> splits = new ArrayList<>();

@@ -58,6 +58,18 @@ public final class FilesSource implements Source {
         this.batchBytes = batchBytes;
     }
 
+    public String path() {
+        return path;
+    }
+
+    public long splitBytes() {
+        return splitBytes;
+    }
+
+    public long batchBytes() {
+        return batchBytes;
+    }
+
     @Override
     public Schema schema() {
         return SCHEMA;

@@ -155,6 +155,11 @@ public final class ParquetSource implements Source {
         return batchSize;
     }
 
+    /** See {@link #withRowGroupSplitBytes}. */
+    public long rowGroupSplitBytes() {
+        return rowGroupSplitBytes;
+    }
+
     @Override
     public Schema schema() {
         Schema s = schema;

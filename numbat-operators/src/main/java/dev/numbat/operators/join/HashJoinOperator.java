@@ -549,6 +549,16 @@ public final class HashJoinOperator implements Operator {
             return outputBatchRows;
         }
 
+        /** The probe input's schema given to {@link #withInputSchemas}, or null. */
+        public Schema probeSchema() {
+            return parse(probeSchemaJson);
+        }
+
+        /** The build input's schema given to {@link #withInputSchemas}, or null. */
+        public Schema buildSchema() {
+            return parse(buildSchemaJson);
+        }
+
         @Override
         public Operator create(int channel) {
             return new HashJoinOperator(this);

@@ -174,6 +174,11 @@ public final class FilterProjectOperator implements Operator {
             }
         }
 
+        /** The number of columns of the input (what the expressions' column indices refer to). */
+        public int inputColumns() {
+            return inputColumns;
+        }
+
         /** The filter, or null. */
         public Expr filter() {
             return SerializableExpr.exprOf(filter);

@@ -183,6 +183,10 @@ public final class TopKOperator implements Operator {
             return limit;
         }
 
+        public int outputBatchRows() {
+            return outputBatchRows;
+        }
+
         public Factory withOutputBatchRows(int rows) {
             return new Factory(keys, offset, limit, rows);
         }

@@ -104,7 +104,8 @@ public final class UnionAllOperator implements Operator {
             this.schemaJson = schemaJson;
         }
 
-        private Schema schema() {
+        /** The schema batches are relabelled to, or null when they keep their own. */
+        public Schema schema() {
             try {
                 return schemaJson == null ? null : Schema.fromJSON(schemaJson);
             } catch (java.io.IOException e) {

@@ -174,6 +174,10 @@ public final class WindowOperator implements Operator {
             return calls;
         }
 
+        public int outputBatchRows() {
+            return outputBatchRows;
+        }
+
         /** The same window with output batches of at most {@code rows} rows. */
         public Factory withOutputBatchRows(int rows) {
             return new Factory(spec, calls, rows);

@@ -10,11 +10,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * The non-equi part of a join condition as a {@link JoinFilter}: a compiled BOOLEAN expression over the
  * candidate pairs (probe columns, then build columns). Stateless, so one instance serves every channel.
  */
-record ResidualJoinFilter(CompiledExpr condition) implements JoinFilter {
+public record ResidualJoinFilter(CompiledExpr condition) implements JoinFilter {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    ResidualJoinFilter {
+    public ResidualJoinFilter {
         Objects.requireNonNull(condition, "condition");
     }
 

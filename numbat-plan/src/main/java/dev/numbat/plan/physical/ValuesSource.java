@@ -36,7 +36,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@link RexToExpr} produces for literals (Boolean, Long, Double, BigDecimal, String, LocalDate, LocalDateTime);
  * serializable, the schema kept as Arrow JSON.
  */
-final class ValuesSource implements Source {
+public final class ValuesSource implements Source {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -44,7 +44,7 @@ final class ValuesSource implements Source {
     private final ArrayList<ArrayList<Object>> rows;
     private transient Schema schema;
 
-    ValuesSource(Schema schema, List<List<Object>> rows) {
+    public ValuesSource(Schema schema, List<List<Object>> rows) {
         this.schemaJson = schema.toJson();
         this.schema = schema;
         this.rows = new ArrayList<>();
@@ -62,6 +62,11 @@ final class ValuesSource implements Source {
     @Override
     public Schema schema() {
         return schema;
+    }
+
+    /** The rows, as given (read-only). */
+    public List<List<Object>> rows() {
+        return java.util.Collections.<List<Object>>unmodifiableList(rows);
     }
 
     @Override
