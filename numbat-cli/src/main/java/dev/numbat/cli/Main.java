@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "numbat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Numbat: a dataflow and SQL engine over Apache Arrow.",
         subcommands = {DemoCommand.class, DatagenCommand.class, BenchCommand.class, SqlCommand.class,
+                SchedulerCommand.class, ExecutorCommand.class, AdminCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -59,6 +59,13 @@ final class SqlCommand implements Callable<Integer> {
             description = "Rows printed in table format; the rest are counted. Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "Run the statements on the cluster of this scheduler instead of in this process.")
+    String cluster;
+
+    @picocli.CommandLine.Mixin
+    ClusterOptions security = new ClusterOptions();
+
     @Option(names = "--timing", description = "Report each statement's elapsed time (the shell starts with it on).")
     Boolean timing;
 
@@ -77,7 +84,7 @@ final class SqlCommand implements Callable<Integer> {
         }
         boolean console = System.console() != null;
         boolean interactive = statements.isEmpty() && files.isEmpty();
-        try (NumbatContext ctx = threads == null ? NumbatContext.local() : NumbatContext.local(threads)) {
+        try (NumbatContext ctx = context()) {
             SqlRunner runner = new SqlRunner(ctx, outputFormat, System.out, System.err, console);
             runner.maxRows(maxRows);
             runner.timing(timing != null ? timing : interactive && console);
@@ -103,6 +110,14 @@ final class SqlCommand implements Callable<Integer> {
             }
             return ok ? 0 : 1;
         }
+    }
+
+    private NumbatContext context() {
+        if (cluster != null) {
+            String[] hp = ClusterOptions.hostPort(cluster);
+            return NumbatContext.remote(hp[0], Integer.parseInt(hp[1]), security.security());
+        }
+        return threads == null ? NumbatContext.local() : NumbatContext.local(threads);
     }
 
     /** Registers the --data tables and runs the --init script; false (error printed) if either failed. */

@@ -10,7 +10,7 @@ import dev.numbat.io.write.FileWriters;
 import dev.numbat.plan.PlannerContext;
 import dev.numbat.plan.rel.TransformRel;
 import dev.numbat.plan.types.ArrowCalciteTypes;
-import dev.numbat.runtime.Job;
+import dev.numbat.runtime.RunningQuery;
 import dev.numbat.runtime.JobProfile;
 import dev.numbat.runtime.TaskGraph;
 import java.io.PrintStream;
@@ -48,6 +48,7 @@ import org.apache.calcite.tools.RelBuilder;
 public final class DataStream {
     private final NumbatContext context;
     private final RelNode rel;
+    private String description;
 
     DataStream(NumbatContext context, RelNode rel) {
         this.context = context;
@@ -137,6 +138,20 @@ public final class DataStream {
     }
 
     /**
+     * Pins this user operator to executors tagged with all of {@code tags} (started with
+     * {@code numbat executor --tag gpu}); embedded runs ignore the pin. Applies to the result of
+     * {@link #transform} or {@link #transformWith}.
+     */
+    public DataStream placeOn(String... tags) {
+        if (!(rel instanceof TransformRel t)) {
+            throw NumbatException.userError("placeOn applies to a user operator (the result of transform)");
+        }
+        return new DataStream(context, new TransformRel(t.getCluster(), t.getTraitSet(), t.getInputs(), t.factory(),
+                t.partitioners(), t.needsWholeInput(), t.channels(), t.getRowType(), t.declaredRowType(),
+                java.util.Set.of(tags)));
+    }
+
+    /**
      * Sets how many channels read this source (at most one per split) or run this user operator; other
      * steps choose their channels from the cluster size (use {@link #repartition} to spread rows).
      */
@@ -146,7 +161,8 @@ public final class DataStream {
         }
         if (rel instanceof TransformRel t) {
             return new DataStream(context, new TransformRel(t.getCluster(), t.getTraitSet(), t.getInputs(),
-                    t.factory(), t.partitioners(), t.needsWholeInput(), channels, t.getRowType(), t.declaredRowType()));
+                    t.factory(), t.partitioners(), t.needsWholeInput(), channels, t.getRowType(), t.declaredRowType(),
+                    t.placementTags()));
         }
         if (rel instanceof org.apache.calcite.rel.core.TableScan scan) {
             var table = scan.getTable().unwrap(dev.numbat.plan.catalog.SourceTable.class);
@@ -534,7 +550,7 @@ public final class DataStream {
         long planned = System.nanoTime();
         long rows = 0;
         String profile;
-        try (Job job = context.submit(graph)) {
+        try (RunningQuery job = context.submit(graph)) {
             Iterator<VectorSchemaRoot> it = job.results();
             while (it.hasNext()) {
                 try (VectorSchemaRoot b = it.next()) {
@@ -553,11 +569,26 @@ public final class DataStream {
     }
 
     /**
+     * Starts the stream and returns it running: its {@link RunningQuery#results()} stream the result batches
+     * as they are produced (each owned by the caller). Close it when done; closing cancels what still runs.
+     */
+    public RunningQuery run() {
+        return context.submit(plan(), description == null ? "DataStream" : description);
+    }
+
+    /** This stream, described as {@code text} in cluster listings (the SQL it came from, say). */
+    public DataStream describedAs(String text) {
+        DataStream d = new DataStream(context, rel);
+        d.description = text;
+        return d;
+    }
+
+    /**
      * Runs the stream and hands each result batch to {@code action} as it arrives (pipelined); the batch is
      * closed when the action returns.
      */
     public void forEachBatch(Consumer<VectorSchemaRoot> action) {
-        try (Job job = context.submit(plan())) {
+        try (RunningQuery job = run()) {
             Iterator<VectorSchemaRoot> it = job.results();
             while (it.hasNext()) {
                 try (VectorSchemaRoot b = it.next()) {
@@ -571,7 +602,7 @@ public final class DataStream {
     public Table collect() {
         BufferAllocator allocator = context.allocator();
         List<VectorSchemaRoot> batches = new ArrayList<>();
-        try (Job job = context.submit(plan())) {
+        try (RunningQuery job = run()) {
             job.results().forEachRemaining(batches::add);
             Schema schema = batches.isEmpty() ? schema() : batches.get(0).getSchema();
             if (schema == null) {
@@ -630,7 +661,7 @@ public final class DataStream {
     public String showString(int n) {
         List<Row> rows = new ArrayList<>();
         Schema schema = null;
-        try (Job job = context.submit(plan())) {
+        try (RunningQuery job = run()) {
             Iterator<VectorSchemaRoot> it = job.results();
             while (rows.size() < n && it.hasNext()) {
                 try (VectorSchemaRoot b = it.next()) {

@@ -10,8 +10,11 @@ import dev.numbat.io.parquet.ParquetSource;
 import dev.numbat.plan.PlanOptions;
 import dev.numbat.plan.PlannerContext;
 import dev.numbat.plan.catalog.Catalog;
-import dev.numbat.runtime.Job;
-import dev.numbat.runtime.LocalRuntime;
+import dev.numbat.cluster.EmbeddedCluster;
+import dev.numbat.cluster.QueryRunner;
+import dev.numbat.cluster.client.RemoteCluster;
+import dev.numbat.cluster.security.ClusterSecurity;
+import dev.numbat.runtime.RunningQuery;
 import dev.numbat.runtime.RuntimeOptions;
 import dev.numbat.runtime.TaskGraph;
 import java.util.ArrayList;
@@ -32,19 +35,58 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 public final class NumbatContext implements AutoCloseable {
     private final BufferAllocator allocator;
-    private final LocalRuntime runtime;
+    private final QueryRunner runner;
+    private final int defaultChannels;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Catalog catalog = new Catalog();
     private final PlannerContext planner;
     private final dev.numbat.client.sql.SqlSession sql = new dev.numbat.client.sql.SqlSession(this);
     private final java.util.concurrent.atomic.AtomicInteger anonymous = new java.util.concurrent.atomic.AtomicInteger();
 
-    private NumbatContext(RuntimeOptions options) {
+    private NumbatContext(java.util.function.Function<BufferAllocator, QueryRunner> runnerFactory) {
         this.allocator = new RootAllocator(Long.MAX_VALUE);
-        this.runtime = new LocalRuntime(options, allocator);
+        QueryRunner r;
+        try {
+            r = runnerFactory.apply(allocator);
+        } catch (RuntimeException e) {
+            allocator.close();
+            throw e;
+        }
+        this.runner = r;
+        int channels;
+        try {
+            channels = runner.defaultChannels();
+        } catch (RuntimeException e) {
+            runner.close();
+            allocator.close();
+            throw e;
+        }
+        this.defaultChannels = channels;
         // DataFrame programs join in the order they are written, as in Spark and Polars (see PlanOptions).
-        this.planner = new PlannerContext(catalog, new PlanOptions(options.threads(),
+        this.planner = new PlannerContext(catalog, new PlanOptions(defaultChannels,
                 PlanOptions.DEFAULT_BROADCAST_THRESHOLD_ROWS, false));
+    }
+
+    private NumbatContext(RuntimeOptions options) {
+        this(a -> new EmbeddedCluster(options, a));
+    }
+
+    /**
+     * A context whose queries run on the cluster of the scheduler at {@code host:port}; the same API as
+     * {@link #local()}. Files named in reads must be readable by the executors at the same paths.
+     */
+    public static NumbatContext remote(String host, int port) {
+        return remote(host, port, ClusterSecurity.NONE);
+    }
+
+    /** {@link #remote(String, int)} with a bearer token and/or TLS. */
+    public static NumbatContext remote(String host, int port, ClusterSecurity security) {
+        return new NumbatContext(a -> new RemoteCluster(host, port, security, a));
+    }
+
+    /** A context over any runner, such as a scheduler's in-process one (for its Flight SQL endpoint). */
+    public static NumbatContext over(QueryRunner runner) {
+        return new NumbatContext(a -> runner);
     }
 
     /** A context running in this JVM with one worker thread per core. */
@@ -64,7 +106,12 @@ public final class NumbatContext implements AutoCloseable {
 
     /** The default channel count of a step: the number of worker threads. */
     public int defaultChannels() {
-        return runtime.options().threads();
+        return defaultChannels;
+    }
+
+    /** Where this context's queries run. */
+    public QueryRunner runner() {
+        return runner;
     }
 
     /** The allocator results are returned in. */
@@ -174,14 +221,18 @@ public final class NumbatContext implements AutoCloseable {
         return catalog;
     }
 
-    Job submit(TaskGraph graph) {
-        return runtime.submit(graph, allocator);
+    RunningQuery submit(TaskGraph graph) {
+        return submit(graph, "DataStream");
+    }
+
+    RunningQuery submit(TaskGraph graph, String description) {
+        return runner.submit(graph, description, allocator);
     }
 
     /** Stops the runtime and releases memory; fails if results handed out are still open. */
     @Override
     public void close() {
-        runtime.close();
+        runner.close();
         synchronized (owned) {
             for (AutoCloseable c : owned) {
                 try {

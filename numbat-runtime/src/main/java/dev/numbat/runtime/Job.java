@@ -24,7 +24,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * waits for the end and throws the first failure. A failure anywhere cancels every channel; each channel
  * then releases its batches and allocator, so a finished job holds nothing.
  */
-public final class Job implements AutoCloseable {
+public final class Job implements RunningQuery {
     private final String id;
     private final TaskGraph graph;
     private final Executor executor;
@@ -242,10 +242,12 @@ public final class Job implements AutoCloseable {
         }
     }
 
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public TaskGraph graph() {
         return graph;
     }
@@ -274,6 +276,7 @@ public final class Job implements AutoCloseable {
     }
 
     /** Cancels the job; channels stop at their next step and release what they hold. */
+    @Override
     public void cancel() {
         if (failure.compareAndSet(null, new NumbatException(ErrorCode.CANCELLED, "job " + id + " was cancelled"))) {
             cancelAll();
@@ -327,6 +330,7 @@ public final class Job implements AutoCloseable {
     }
 
     /** Waits for the job to end; throws its failure (a {@link NumbatException}) if it failed. */
+    @Override
     public void await() {
         try {
             completion.get();
@@ -339,6 +343,7 @@ public final class Job implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean isDone() {
         return completion.isDone();
     }
@@ -347,6 +352,7 @@ public final class Job implements AutoCloseable {
      * The output node's batches in arrival order, each owned by the caller (close it). The iterator ends
      * when the job has finished successfully and throws the job's failure otherwise.
      */
+    @Override
     public Iterator<VectorSchemaRoot> results() {
         return new Iterator<>() {
             VectorSchemaRoot next;
@@ -383,12 +389,14 @@ public final class Job implements AutoCloseable {
     }
 
     /** Wall time from start to end (or to now while running), in milliseconds. */
+    @Override
     public long elapsedMillis() {
         long end = endNanos == 0 ? System.nanoTime() : endNanos;
         return (end - startNanos) / 1_000_000;
     }
 
     /** Per node: counters summed over its channels (rows_in, rows_out, batches_in, busy_nanos, ...). */
+    @Override
     public Map<String, Metrics> metrics() {
         Map<String, Metrics> out = new LinkedHashMap<>();
         for (ChannelTask t : tasks) {
@@ -402,6 +410,7 @@ public final class Job implements AutoCloseable {
      * time, in channel order. Final once the job has ended (also after {@link #close()}); while it runs, what
      * the channels did so far.
      */
+    @Override
     public List<List<ChannelMetrics>> channelMetrics() {
         List<List<ChannelMetrics>> out = new ArrayList<>();
         graph.nodes().forEach(n -> out.add(new ArrayList<>(n.channels())));

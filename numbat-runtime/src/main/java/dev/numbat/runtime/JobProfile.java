@@ -37,7 +37,7 @@ public final class JobProfile {
     }
 
     /** The profile of {@code job}: a header with its wall time, then one block per node. */
-    public static String format(Job job) {
+    public static String format(RunningQuery job) {
         Objects.requireNonNull(job, "job");
         List<List<ChannelMetrics>> channels = job.channelMetrics();
         int count = channels.stream().mapToInt(List::size).sum();

@@ -5,6 +5,9 @@ import dev.numbat.core.operator.OperatorFactory;
 import dev.numbat.core.partition.Partitioner;
 import dev.numbat.core.source.Source;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 
@@ -43,11 +46,21 @@ public final class TaskGraph {
     private final List<Node> nodes;
     private final List<Edge> edges;
     private final int output;
+    private final Map<Integer, Set<String>> placementTags;
 
-    private TaskGraph(List<Node> nodes, List<Edge> edges, int output) {
+    private TaskGraph(List<Node> nodes, List<Edge> edges, int output, Map<Integer, Set<String>> placementTags) {
         this.nodes = List.copyOf(nodes);
         this.edges = List.copyOf(edges);
         this.output = output;
+        this.placementTags = Map.copyOf(placementTags);
+    }
+
+    /**
+     * Placement tags per node id: on a cluster, such a node's channels run only on executors carrying all of
+     * its tags (say, "gpu"). Nodes without tags run anywhere.
+     */
+    public Map<Integer, Set<String>> placementTags() {
+        return placementTags;
     }
 
     public List<Node> nodes() {
@@ -102,6 +115,9 @@ public final class TaskGraph {
                         .append(' ').append(e.partitioner().describe())
                         .append(e.needsWholeInput() ? " (whole input first)" : "");
             }
+            if (placementTags.containsKey(n.id())) {
+                sb.append("\n    placed on executors tagged ").append(new java.util.TreeSet<>(placementTags.get(n.id())));
+            }
             if (n.id() == output) {
                 sb.append("\n    output -> client");
             }
@@ -119,6 +135,7 @@ public final class TaskGraph {
         private final List<Node> nodes = new ArrayList<>();
         private final List<Edge> edges = new ArrayList<>();
         private int output = -1;
+        private final Map<Integer, Set<String>> tags = new HashMap<>();
 
         public int source(String name, Source source, int channels) {
             nodes.add(new Node(nodes.size(), name, Objects.requireNonNull(source, "source"), null, channels));
@@ -150,6 +167,15 @@ public final class TaskGraph {
             return this;
         }
 
+        /** Pins {@code node} to executors carrying all of {@code tags}. */
+        public Builder tag(int node, Set<String> nodeTags) {
+            check(node);
+            if (!nodeTags.isEmpty()) {
+                tags.put(node, Set.copyOf(nodeTags));
+            }
+            return this;
+        }
+
         public TaskGraph build() {
             for (Node n : nodes) {
                 if (n.isSource()) {
@@ -172,7 +198,7 @@ public final class TaskGraph {
                     throw new IllegalArgumentException("operator " + n.name() + " has no input");
                 }
             }
-            return new TaskGraph(nodes, edges, output);
+            return new TaskGraph(nodes, edges, output, tags);
         }
 
         private void check(int id) {

@@ -82,6 +82,12 @@ public final class SqlSession {
         return context;
     }
 
+    /** True if {@code statement} changes the catalog (CREATE, DROP) rather than returning rows of data. */
+    public static boolean isDdl(String statement) {
+        List<Token> tokens = SqlLexer.tokenize(statement);
+        return !tokens.isEmpty() && (tokens.get(0).is("CREATE") || tokens.get(0).is("DROP"));
+    }
+
     /** One statement: a query returns its rows; DDL runs now and returns its result rows (one status row). */
     public DataStream execute(String statement) {
         List<Token> tokens = SqlLexer.tokenize(statement);
@@ -123,7 +129,7 @@ public final class SqlSession {
 
     /** The query {@code sql} (SELECT, WITH, VALUES, set operations) as a stream. */
     public DataStream query(String sql) {
-        return DataStream.of(context, prepare(toRel(sql)));
+        return DataStream.of(context, prepare(toRel(sql))).describedAs(sql.strip());
     }
 
     /** Orders the joins of a freshly converted plan by estimated sizes (see the class comment). */

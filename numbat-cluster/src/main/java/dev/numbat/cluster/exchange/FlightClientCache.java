@@ -60,6 +60,23 @@ public final class FlightClientCache implements AutoCloseable {
         });
     }
 
+    /**
+     * Like {@link #plaintext}, with the cluster's TLS and bearer token: the token travels as a gRPC header on
+     * every Flight call.
+     */
+    public static FlightClientCache secured(BufferAllocator allocator, dev.numbat.cluster.security.ClusterSecurity security) {
+        Objects.requireNonNull(allocator, "allocator");
+        return new FlightClientCache(location -> {
+            URI uri = location.getUri();
+            ManagedChannel channel = security.channelBuilder(uri.getHost(), uri.getPort())
+                    .maxInboundMessageSize(Integer.MAX_VALUE)
+                    .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                    .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .build();
+            return FlightGrpcUtils.createFlightClient(allocator, channel);
+        });
+    }
+
     /** Lets a server accept the keepalive pings of {@link #plaintext} clients (gRPC refuses frequent pings). */
     public static NettyServerBuilder permitKeepAlive(NettyServerBuilder builder) {
         return builder.permitKeepAliveTime(KEEPALIVE_SECONDS / 2, TimeUnit.SECONDS);

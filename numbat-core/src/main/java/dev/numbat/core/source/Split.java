@@ -1,6 +1,7 @@
 package dev.numbat.core.source;
 
 import java.io.Serializable;
+import java.util.List;
 
 /** One independently readable part of a {@link Source}: a byte range of a file, a row group, a whole file. */
 public interface Split extends Serializable {
@@ -10,4 +11,9 @@ public interface Split extends Serializable {
 
     /** A description naming the file and range, for errors and plans. */
     String describe();
+
+    /** The files this split reads (for data locality and data-root checks); empty if it reads none. */
+    default List<String> files() {
+        return List.of();
+    }
 }

@@ -183,6 +183,11 @@ public final class ArrowIpcSource implements Source {
 
     /** Record batches {@code [firstBlock, firstBlock + blockCount)} of one file. */
     public record BlockSplit(String file, int firstBlock, int blockCount, long sizeBytes) implements Split {
+        @Override
+        public List<String> files() {
+            return List.of(file);
+        }
+
         public BlockSplit {
             Objects.requireNonNull(file, "file");
         }

@@ -407,6 +407,11 @@ public final class ParquetSource implements Source {
 
     /** One whole Parquet file. */
     public record FileSplit(String file, long sizeBytes) implements Split {
+        @Override
+        public List<String> files() {
+            return List.of(file);
+        }
+
         public FileSplit {
             Objects.requireNonNull(file, "file");
         }
@@ -419,6 +424,11 @@ public final class ParquetSource implements Source {
 
     /** Some row groups of a Parquet file (by index in its footer), read by the pure-Java reader. */
     public record RowGroupSplit(String file, List<Integer> rowGroups, long sizeBytes) implements Split {
+        @Override
+        public List<String> files() {
+            return List.of(file);
+        }
+
         public RowGroupSplit {
             Objects.requireNonNull(file, "file");
             rowGroups = List.copyOf(rowGroups);

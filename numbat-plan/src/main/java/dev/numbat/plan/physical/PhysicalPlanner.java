@@ -311,6 +311,7 @@ public final class PhysicalPlanner {
         }
         int channels = t.channels() == TransformRel.SAME_AS_INPUT ? inputs.get(0).channels() : t.channels();
         int node = graph.operator(t.factory().name(), t.factory(), channels);
+        graph.tag(node, t.placementTags());
         for (int i = 0; i < inputs.size(); i++) {
             graph.connect(inputs.get(i).node(), node, i, t.partitioners().get(i), t.needsWholeInput().get(i));
         }

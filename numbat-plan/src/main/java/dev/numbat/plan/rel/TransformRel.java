@@ -30,11 +30,21 @@ public final class TransformRel extends AbstractRelNode {
     private final List<Boolean> needsWholeInput;
     private final int channels;
     private final boolean declaredRowType;
+    private final java.util.Set<String> placementTags;
 
     public TransformRel(RelOptCluster cluster, RelTraitSet traits, List<RelNode> inputs, OperatorFactory factory,
             List<Partitioner> partitioners, List<Boolean> needsWholeInput, int channels, RelDataType rowType,
             boolean declaredRowType) {
+        this(cluster, traits, inputs, factory, partitioners, needsWholeInput, channels, rowType, declaredRowType,
+                java.util.Set.of());
+    }
+
+    /** @param placementTags on a cluster, the operator runs only on executors carrying all of these tags */
+    public TransformRel(RelOptCluster cluster, RelTraitSet traits, List<RelNode> inputs, OperatorFactory factory,
+            List<Partitioner> partitioners, List<Boolean> needsWholeInput, int channels, RelDataType rowType,
+            boolean declaredRowType, java.util.Set<String> placementTags) {
         super(cluster, traits);
+        this.placementTags = java.util.Set.copyOf(placementTags);
         this.inputs = new ArrayList<>(inputs);
         this.factory = Objects.requireNonNull(factory, "factory");
         this.partitioners = List.copyOf(partitioners);
@@ -63,6 +73,10 @@ public final class TransformRel extends AbstractRelNode {
         return channels;
     }
 
+    public java.util.Set<String> placementTags() {
+        return placementTags;
+    }
+
     /** False when the operator did not declare its output schema (its row type is empty). */
     public boolean declaredRowType() {
         return declaredRowType;
@@ -87,7 +101,7 @@ public final class TransformRel extends AbstractRelNode {
     @Override
     public RelNode copy(RelTraitSet traitSet, List<RelNode> newInputs) {
         return new TransformRel(getCluster(), traitSet, newInputs, factory, partitioners, needsWholeInput, channels,
-                rowType, declaredRowType);
+                rowType, declaredRowType, placementTags);
     }
 
     @Override
@@ -101,6 +115,7 @@ public final class TransformRel extends AbstractRelNode {
         return pw.item("operator", factory.name())
                 .item("id", Integer.toHexString(System.identityHashCode(factory)))
                 .item("partitioning", parts)
-                .item("channels", channels == SAME_AS_INPUT ? "as input" : Integer.toString(channels));
+                .item("channels", channels == SAME_AS_INPUT ? "as input" : Integer.toString(channels))
+                .itemIf("placeOn", new java.util.TreeSet<>(placementTags), !placementTags.isEmpty());
     }
 }
