@@ -30,7 +30,8 @@ final class ClusterOptions {
             if (tlsCert == null || tlsKey == null) {
                 throw NumbatException.userError("TLS needs both --tls-cert and --tls-key");
             }
-            tls = TlsConfig.of(tlsCert, tlsKey, tlsTrust);
+            // A cluster's own certificate is what its members trust unless told otherwise (self-signed).
+            tls = TlsConfig.of(tlsCert, tlsKey, tlsTrust != null ? tlsTrust : tlsCert);
         } else if (tlsTrust != null) {
             tls = TlsConfig.clientOnly(tlsTrust);
         }

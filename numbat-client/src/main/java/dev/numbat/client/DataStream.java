@@ -176,7 +176,8 @@ public final class DataStream {
 
     /** The same rows spread over {@code channels} channels by {@code partitioner}. */
     public DataStream repartition(Partitioner partitioner, int channels) {
-        return transform(new PassThrough(), partitioner, channels);
+        // A built-in pass-through, so the plan travels to a cluster without user code.
+        return transform(dev.numbat.operators.union.UnionAllOperator.factory(), partitioner, channels);
     }
 
     // ---- relational steps
@@ -740,25 +741,5 @@ public final class DataStream {
         }
         files.sort(null);
         return new WriteResult(files, rows[0]);
-    }
-
-    /** Emits its input unchanged; used to repartition. */
-    static final class PassThrough implements OperatorFactory {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public dev.numbat.core.operator.Operator create(int channel) {
-            return (input, batch, out) -> out.emit(batch);
-        }
-
-        @Override
-        public Schema outputSchema(List<Schema> inputs) {
-            return inputs.get(0);
-        }
-
-        @Override
-        public String name() {
-            return "repartition";
-        }
     }
 }

@@ -33,7 +33,7 @@ final class ExchangeStatus {
         ErrorFlightMetadata metadata = new ErrorFlightMetadata();
         metadata.insert(TRAILER, ErrorInfo.newBuilder().setCode(ne.code().name())
                 .setMessage(String.valueOf(ne.getMessage())).build().toByteArray());
-        return new CallStatus(flightCode(ne.code()), t, ne.code().name() + ": " + ne.getMessage(), metadata)
+        return new CallStatus(dev.numbat.cluster.security.StatusMapping.flightCode(ne.code()), t, ne.code().name() + ": " + ne.getMessage(), metadata)
                 .toRuntimeException();
     }
 
@@ -72,16 +72,6 @@ final class ExchangeStatus {
     static String hostPort(Location location) {
         var uri = location.getUri();
         return uri.getHost() == null ? uri.toString() : uri.getHost() + ":" + uri.getPort();
-    }
-
-    private static FlightStatusCode flightCode(ErrorCode code) {
-        return switch (code) {
-            case USER_ERROR -> FlightStatusCode.INVALID_ARGUMENT;
-            case CANCELLED -> FlightStatusCode.CANCELLED;
-            case EXECUTOR_LOST -> FlightStatusCode.UNAVAILABLE;
-            case RESOURCE_EXHAUSTED -> FlightStatusCode.RESOURCE_EXHAUSTED;
-            case OPERATOR_FAILED, IO_ERROR, INTERNAL -> FlightStatusCode.INTERNAL;
-        };
     }
 
     private static NumbatException asNumbat(Throwable t) {

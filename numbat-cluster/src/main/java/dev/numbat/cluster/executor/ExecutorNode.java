@@ -1,5 +1,6 @@
 package dev.numbat.cluster.executor;
 
+import dev.numbat.cluster.DaemonThreads;
 import dev.numbat.cluster.QueryChunks;
 import dev.numbat.cluster.UserCode;
 import dev.numbat.cluster.WorkDirs;
@@ -75,10 +76,10 @@ public final class ExecutorNode implements AutoCloseable {
     private final LocalRuntime runtime;
     private final ExchangeService exchange;
     private final FlightClientCache clients;
-    private final ExecutorService rpcPool = Executors.newCachedThreadPool(daemon("numbat-executor-rpc"));
-    private final ExecutorService feedPool = Executors.newCachedThreadPool(daemon("numbat-executor-feed"));
+    private final ExecutorService rpcPool = Executors.newCachedThreadPool(DaemonThreads.named("numbat-executor-rpc"));
+    private final ExecutorService feedPool = Executors.newCachedThreadPool(DaemonThreads.named("numbat-executor-feed"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
-            daemon("numbat-executor-heartbeat"));
+            DaemonThreads.named("numbat-executor-heartbeat"));
     private final Map<String, QueryPart> queries = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Server server;
@@ -400,15 +401,6 @@ public final class ExecutorNode implements AutoCloseable {
             LOG.warn("executor {} closed with buffers outstanding: {}", id, e.getMessage());
         }
         stopped.countDown();
-    }
-
-    static java.util.concurrent.ThreadFactory daemon(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static void sleep(long millis) {

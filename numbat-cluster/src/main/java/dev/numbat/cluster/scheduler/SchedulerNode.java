@@ -2,6 +2,7 @@ package dev.numbat.cluster.scheduler;
 
 import com.google.protobuf.ByteString;
 import dev.numbat.cluster.GraphSchemas;
+import dev.numbat.cluster.DaemonThreads;
 import dev.numbat.cluster.QueryChunks;
 import dev.numbat.cluster.QueryRunner;
 import dev.numbat.cluster.UserCode;
@@ -109,9 +110,9 @@ public final class SchedulerNode implements AutoCloseable {
     private final Deque<QueryRun> history = new ArrayDeque<>();
     private final AtomicLong executorIds = new AtomicLong();
     private final AtomicLong queryIds = new AtomicLong();
-    private final ExecutorService pool = Executors.newCachedThreadPool(daemon("numbat-scheduler"));
+    private final ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("numbat-scheduler"));
     private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(
-            daemon("numbat-scheduler-monitor"));
+            DaemonThreads.named("numbat-scheduler-monitor"));
     private final FlightClientCache clients;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ResultsFlightProducer flight;
@@ -851,14 +852,5 @@ public final class SchedulerNode implements AutoCloseable {
             LOG.warn("scheduler closed with buffers outstanding: {}", e.getMessage());
         }
         stopped.countDown();
-    }
-
-    static java.util.concurrent.ThreadFactory daemon(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
