@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code numbat bench ...}: benchmarks that compare Numbat with peer engines and print figures. */
 @Command(name = "bench", description = "Run benchmarks against peer engines (figures, not pass/fail).",
-        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class})
+        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class, BenchCommand.Kernels.class,
+                BenchCommand.Scaling.class})
 final class BenchCommand {
 
     @Command(name = "scan", mixinStandardHelpOptions = true,
@@ -144,6 +145,77 @@ final class BenchCommand {
                 return 1;
             }
             return 0;
+        }
+    }
+
+    @Command(name = "kernels",
+            description = {"JMH micro-benchmarks of the hot kernels on one thread each: hash aggregate, hash join "
+                    + "probe, filter on decimals and strings, CSV parsing, Parquet decoding. Prints JMH's report, "
+                    + "then rows/s and MB/s per core for each kernel.",
+                    "Any other arguments go to JMH as they are (e.g. `-f 1 -wi 2 -i 3 FilterKernel`; `-h` lists "
+                    + "JMH's options). Default: all kernels, 1 fork, 3 warm-up and 5 measured iterations."})
+    static final class Kernels implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "bench-results/kernels-jmh.json",
+                description = "JMH's JSON result file (unless -rff is given). Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @picocli.CommandLine.Unmatched
+        List<String> jmhArgs = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            var results = dev.numbat.bench.jmh.Kernels.run(jmhArgs.toArray(String[]::new), out, System.out);
+            System.out.println();
+            System.out.print(dev.numbat.bench.jmh.Kernels.format(results));
+            return results.isEmpty() ? 1 : 0;
+        }
+    }
+
+    @Command(name = "scaling", mixinStandardHelpOptions = true,
+            description = {"TPC-H at several scale factors (`bench tpch` once per scale factor, data in "
+                    + "<data>/tpch-sf<SF>, generated when absent): each run's table and files, then time against "
+                    + "scale factor in <out>/scaling.csv, scaling.png (geometric means per engine) and "
+                    + "scaling-queries.png (each query on the first engine)."})
+    static final class Scaling implements Callable<Integer> {
+        @Option(names = "--sf", split = ",", defaultValue = "0.1,1,10",
+                description = "Scale factors. Default: ${DEFAULT-VALUE}.")
+        List<Double> scaleFactors;
+
+        @Option(names = "--engines", split = ",", defaultValue = "numbat,duckdb",
+                description = "Engines: numbat, numbat-cluster, duckdb, spark. Default: ${DEFAULT-VALUE}.")
+        List<String> engines;
+
+        @Option(names = "--api", defaultValue = "sql", description = "Numbat's front end: sql or dataframe. Default: ${DEFAULT-VALUE}.")
+        String api;
+
+        @Option(names = "--queries", defaultValue = "all", description = "all, or a list such as 1,3,5. Default: ${DEFAULT-VALUE}.")
+        String queries;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Timed runs per engine and query. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--threads", description = "Threads for every engine (default: one per core).")
+        Integer threads;
+
+        @Option(names = "--data", defaultValue = "data", description = "Where tpch-sf<SF> directories live. Default: ${DEFAULT-VALUE}.")
+        Path data;
+
+        @Option(names = "--out", defaultValue = "bench-results", description = "Results directory. Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Option(names = "--cluster", description = "host:port of the Numbat cluster for engine numbat-cluster.")
+        String cluster;
+
+        @Override
+        public Integer call() throws Exception {
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            EngineOptions options = EngineOptions.of(t).withApi(EngineOptions.Api.parse(api)).withCluster(cluster);
+            var reports = dev.numbat.bench.runner.TpchScaling.run(new dev.numbat.bench.runner.TpchScaling.Config(
+                    scaleFactors, data, TpchBenchmark.parseQueries(queries), engines.stream().map(String::trim).toList(),
+                    runs, options, out), System.out);
+            System.out.printf("wrote %s, %s and %s%n", out.resolve("scaling.csv"), out.resolve("scaling.png"),
+                    out.resolve("scaling-queries.png"));
+            return reports.values().stream().allMatch(TpchReport::allAnswersChecked) ? 0 : 1;
         }
     }
 }

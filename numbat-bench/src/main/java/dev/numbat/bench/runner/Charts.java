@@ -130,7 +130,12 @@ public final class Charts {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 650);
     }
 
+    /** Engines get their fixed colours; other series (queries) keep JFreeChart's default palette. */
     private static void colour(List<String> names, java.util.function.BiConsumer<Integer, Color> paint) {
+        boolean engines = names.stream().allMatch(COLOURS::containsKey) || names.size() <= OTHERS.length;
+        if (!engines) {
+            return;
+        }
         int other = 0;
         for (int i = 0; i < names.size(); i++) {
             Color c = COLOURS.get(names.get(i));
