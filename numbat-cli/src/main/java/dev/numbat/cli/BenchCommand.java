@@ -1,5 +1,8 @@
 package dev.numbat.cli;
 
+import dev.numbat.bench.engine.EngineOptions;
+import dev.numbat.bench.runner.TpchBenchmark;
+import dev.numbat.bench.runner.TpchReport;
 import dev.numbat.bench.scan.ScanBenchmark;
 import dev.numbat.bench.scan.ScanReport;
 import java.nio.file.Files;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code numbat bench ...}: benchmarks that compare Numbat with peer engines and print figures. */
 @Command(name = "bench", description = "Run benchmarks against peer engines (figures, not pass/fail).",
-        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class})
+        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class, BenchCommand.Kernels.class,
+                BenchCommand.Scaling.class})
 final class BenchCommand {
 
     @Command(name = "scan", mixinStandardHelpOptions = true,
@@ -83,46 +87,135 @@ final class BenchCommand {
     }
 
     @Command(name = "tpch", mixinStandardHelpOptions = true,
-            description = {"TPC-H queries in Numbat and DuckDB over the same Parquet files, generated if absent: "
-                    + "per-query median times, the ratio Numbat/DuckDB and geometric means; Numbat's answers are "
-                    + "checked against DuckDB's and a wrong answer is reported, not timed as a win."})
+            description = {"TPC-H on several engines over the same Parquet files (generated if absent). Each query "
+                    + "is run once per engine to warm up, then --runs timed rounds alternate the engines; every "
+                    + "answer is checked against DuckDB's, and a wrong answer or failure is reported, never timed.",
+                    "Prints per-query medians, ratios to Numbat and geometric means, and writes "
+                    + "<out>/tpch-sf<SF>.csv, .json and .png (a bar chart, log scale).",
+                    "Engines: numbat (embedded), numbat-cluster (not available yet), duckdb (JDBC, threads=T), "
+                    + "spark (Spark SQL local[T] in its own JVM; the ./numbat launcher builds it with -Ppeers "
+                    + "when asked)."})
     static final class Tpch implements Callable<Integer> {
         @Option(names = "--sf", defaultValue = "1", description = "Scale factor. Default: ${DEFAULT-VALUE}.")
         double scaleFactor;
 
-        @Option(names = "--api", defaultValue = "dataframe", description = "Numbat front end: dataframe or sql. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--engines", split = ",", defaultValue = "numbat,duckdb",
+                description = "Engines to run: numbat, numbat-cluster, duckdb, spark. Default: ${DEFAULT-VALUE}.")
+        List<String> engines;
+
+        @Option(names = "--api", defaultValue = "sql",
+                description = "Numbat's front end: sql (the same text the peers run) or dataframe. Default: ${DEFAULT-VALUE}.")
         String api;
 
         @Option(names = "--queries", defaultValue = "all", description = "all, or a list such as 1,3,5. Default: ${DEFAULT-VALUE}.")
         String queries;
 
-        @Option(names = "--runs", defaultValue = "3", description = "Timed runs per engine. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--runs", defaultValue = "3", description = "Timed runs per engine and query. Default: ${DEFAULT-VALUE}.")
         int runs;
 
-        @Option(names = "--threads", description = "Threads for both engines (default: one per core).")
+        @Option(names = "--threads", description = "Threads for every engine (default: one per core).")
         Integer threads;
 
         @Option(names = "--data", description = "Data directory (default: data/tpch-sf<SF>).")
         Path data;
 
-        @Option(names = "--out", description = "Also write the results as CSV to this file.")
+        @Option(names = "--out", defaultValue = "bench-results",
+                description = "Directory for the CSV, JSON and PNG results. Default: ${DEFAULT-VALUE}.")
         Path out;
+
+        @Option(names = "--cluster", description = "host:port of the Numbat cluster for engine numbat-cluster.")
+        String cluster;
 
         @Override
         public Integer call() throws Exception {
-            var frontEnd = dev.numbat.bench.runner.TpchBenchmark.Api.parse(api);
-            List<Integer> list = queries.equals("all")
-                    ? java.util.stream.IntStream.rangeClosed(1, 22).boxed().toList()
-                    : java.util.Arrays.stream(queries.split(",")).map(String::trim).map(Integer::parseInt).toList();
-            String sf = java.math.BigDecimal.valueOf(scaleFactor).stripTrailingZeros().toPlainString();
-            Path dir = data != null ? data : Path.of("data", "tpch-sf" + sf);
+            String sf = TpchBenchmark.sfLabel(scaleFactor);
             int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-            var results = dev.numbat.bench.runner.TpchBenchmark.run(
-                    new dev.numbat.bench.runner.TpchBenchmark.Config(scaleFactor, dir, list, runs, t, frontEnd), System.out);
-            if (out != null) {
-                dev.numbat.bench.runner.TpchBenchmark.writeCsv(results, out);
+            EngineOptions options = EngineOptions.of(t).withApi(EngineOptions.Api.parse(api)).withCluster(cluster);
+            TpchBenchmark.Config config = new TpchBenchmark.Config(scaleFactor,
+                    data != null ? data : Path.of("data", "tpch-sf" + sf), TpchBenchmark.parseQueries(queries),
+                    engines.stream().map(String::trim).toList(), runs, options, out);
+            TpchReport report = TpchBenchmark.run(config, System.out);
+            System.out.println();
+            System.out.print(report.format());
+            for (Path p : report.write(out, "tpch-sf" + sf)) {
+                System.out.printf("wrote %s%n", p);
             }
-            return results.stream().allMatch(r -> r.status().equals("ok")) ? 0 : 1;
+            if (!report.allAnswersChecked()) {
+                System.err.printf("bench tpch: %d problem(s), listed under the table%n", report.problems().size());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "kernels",
+            description = {"JMH micro-benchmarks of the hot kernels on one thread each: hash aggregate, hash join "
+                    + "probe, filter on decimals and strings, CSV parsing, Parquet decoding. Prints JMH's report, "
+                    + "then rows/s and MB/s per core for each kernel.",
+                    "Any other arguments go to JMH as they are (e.g. `-f 1 -wi 2 -i 3 FilterKernel`; `-h` lists "
+                    + "JMH's options). Default: all kernels, 1 fork, 3 warm-up and 5 measured iterations."})
+    static final class Kernels implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "bench-results/kernels-jmh.json",
+                description = "JMH's JSON result file (unless -rff is given). Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @picocli.CommandLine.Unmatched
+        List<String> jmhArgs = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            var results = dev.numbat.bench.jmh.Kernels.run(jmhArgs.toArray(String[]::new), out, System.out);
+            System.out.println();
+            System.out.print(dev.numbat.bench.jmh.Kernels.format(results));
+            return results.isEmpty() ? 1 : 0;
+        }
+    }
+
+    @Command(name = "scaling", mixinStandardHelpOptions = true,
+            description = {"TPC-H at several scale factors (`bench tpch` once per scale factor, data in "
+                    + "<data>/tpch-sf<SF>, generated when absent): each run's table and files, then time against "
+                    + "scale factor in <out>/scaling.csv, scaling.png (geometric means per engine) and "
+                    + "scaling-queries.png (each query on the first engine)."})
+    static final class Scaling implements Callable<Integer> {
+        @Option(names = "--sf", split = ",", defaultValue = "0.1,1,10",
+                description = "Scale factors. Default: ${DEFAULT-VALUE}.")
+        List<Double> scaleFactors;
+
+        @Option(names = "--engines", split = ",", defaultValue = "numbat,duckdb",
+                description = "Engines: numbat, numbat-cluster, duckdb, spark. Default: ${DEFAULT-VALUE}.")
+        List<String> engines;
+
+        @Option(names = "--api", defaultValue = "sql", description = "Numbat's front end: sql or dataframe. Default: ${DEFAULT-VALUE}.")
+        String api;
+
+        @Option(names = "--queries", defaultValue = "all", description = "all, or a list such as 1,3,5. Default: ${DEFAULT-VALUE}.")
+        String queries;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Timed runs per engine and query. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--threads", description = "Threads for every engine (default: one per core).")
+        Integer threads;
+
+        @Option(names = "--data", defaultValue = "data", description = "Where tpch-sf<SF> directories live. Default: ${DEFAULT-VALUE}.")
+        Path data;
+
+        @Option(names = "--out", defaultValue = "bench-results", description = "Results directory. Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Option(names = "--cluster", description = "host:port of the Numbat cluster for engine numbat-cluster.")
+        String cluster;
+
+        @Override
+        public Integer call() throws Exception {
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            EngineOptions options = EngineOptions.of(t).withApi(EngineOptions.Api.parse(api)).withCluster(cluster);
+            var reports = dev.numbat.bench.runner.TpchScaling.run(new dev.numbat.bench.runner.TpchScaling.Config(
+                    scaleFactors, data, TpchBenchmark.parseQueries(queries), engines.stream().map(String::trim).toList(),
+                    runs, options, out), System.out);
+            System.out.printf("wrote %s, %s and %s%n", out.resolve("scaling.csv"), out.resolve("scaling.png"),
+                    out.resolve("scaling-queries.png"));
+            return reports.values().stream().allMatch(TpchReport::allAnswersChecked) ? 0 : 1;
         }
     }
 }

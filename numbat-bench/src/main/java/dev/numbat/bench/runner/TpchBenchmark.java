@@ -1,150 +1,269 @@
 package dev.numbat.bench.runner;
 
 import dev.numbat.bench.datagen.TpchDatagen;
-import dev.numbat.bench.tpch.TpchTables;
+import dev.numbat.bench.engine.DuckDbEngine;
+import dev.numbat.bench.engine.Engine;
+import dev.numbat.bench.engine.EngineOptions;
+import dev.numbat.bench.engine.Engines;
 import dev.numbat.bench.tpch.queries.Answers;
 import dev.numbat.bench.tpch.queries.TpchQueries;
 import dev.numbat.client.NumbatContext;
 import dev.numbat.core.NumbatException;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * TPC-H: Numbat (DataFrame API or SQL text) and DuckDB on the same Parquet files in one run. Each query is run once
- * per engine to warm up and check Numbat's answer against DuckDB's, then {@code runs} timed runs alternate
- * between the engines so machine drift hits both. A benchmark: it reports figures, it asserts nothing.
+ * TPC-H on several engines over the same Parquet files in one run. A benchmark: it reports figures and asserts
+ * nothing.
+ *
+ * <p>For each query in turn: every engine runs it once to warm up, and that answer is checked against DuckDB's
+ * (a wrong answer or a failure is reported and the engine is not timed on that query); then {@code runs} timed
+ * rounds follow, each running the query once on every engine, the first engine rotating from round to round.
+ * Engines thus alternate query by query and run by run, so drift of a shared machine hits them alike. Every
+ * timed run's answer is checked again; a run that returns a different answer turns the query into a wrong
+ * answer. DuckDB is the oracle: when it is not among the engines it still runs each query once, untimed, to
+ * give the expected answer.
  */
 public final class TpchBenchmark {
 
-    /** What to run. */
-    public record Config(double scaleFactor, Path data, List<Integer> queries, int runs, int threads, Api api) {
-    }
-
-    /** Which Numbat front end runs the queries. */
-    public enum Api {
-        DATAFRAME, SQL;
-
-        public static Api parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "dataframe" -> DATAFRAME;
-                case "sql" -> SQL;
-                default -> throw NumbatException.userError("unknown --api '%s': use dataframe or sql", s);
-            };
-        }
-    }
-
-    /** One query's outcome; times in milliseconds (medians), NaN when the engine failed. */
-    public record Result(int query, double numbatMs, double duckdbMs, String status) {
-        public double ratio() {
-            return numbatMs / duckdbMs;
+    /**
+     * What to run.
+     *
+     * @param scaleFactor TPC-H scale factor (data generated into {@code data} when absent)
+     * @param data the directory holding one sub-directory of Parquet files per table
+     * @param queries query numbers 1..22, run in this order
+     * @param engines engine names ({@link Engines#NAMES}), run in this order
+     * @param runs timed runs per query and engine, after one warm-up
+     * @param options threads, Numbat's front end, heap
+     * @param logDir where engines running in their own process write its log
+     */
+    public record Config(double scaleFactor, Path data, List<Integer> queries, List<String> engines, int runs,
+            EngineOptions options, Path logDir) {
+        public Config {
+            if (!(scaleFactor > 0)) {
+                throw NumbatException.userError("scale factor must be positive, got %s", scaleFactor);
+            }
+            Objects.requireNonNull(data, "data");
+            queries = List.copyOf(queries);
+            for (int q : queries) {
+                if (q < 1 || q > TpchQueries.COUNT) {
+                    throw NumbatException.userError("TPC-H has queries 1 to 22, not %d", q);
+                }
+            }
+            engines = List.copyOf(new LinkedHashSet<>(engines));
+            if (engines.isEmpty()) {
+                throw NumbatException.userError("name at least one engine");
+            }
+            if (runs < 1) {
+                throw NumbatException.userError("runs must be at least 1, got %d", runs);
+            }
+            Objects.requireNonNull(options, "options");
+            Objects.requireNonNull(logDir, "logDir");
         }
     }
 
     private TpchBenchmark() {
     }
 
-    public static List<Result> run(Config config, PrintStream out) throws SQLException, IOException {
-        Path dir = config.data();
-        try (NumbatContext ctx = NumbatContext.local(config.threads())) {
-            if (!TpchDatagen.exists(dir)) {
-                out.printf("generating TPC-H sf %s into %s%n", config.scaleFactor(), dir);
-                TpchDatagen.generate(ctx, config.scaleFactor(), TpchDatagen.Format.PARQUET, dir, List.of(), r -> { });
-            }
-            for (String t : TpchTables.NAMES) {
-                ctx.registerParquet(t, dir.resolve(t).toString());
-            }
-            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
-                st.execute("SET threads = " + config.threads());
-                for (String t : TpchTables.NAMES) {
-                    st.execute("CREATE VIEW %s AS SELECT * FROM read_parquet('%s/*.parquet')".formatted(t, dir.resolve(t)));
-                }
-                out.printf("TPC-H sf %s, %d timed runs per engine, Numbat (%s) and DuckDB with %d threads%n",
-                        config.scaleFactor(), config.runs(), config.api() == Api.SQL ? "SQL" : "DataFrame API",
-                        config.threads());
-                out.printf("%-5s %12s %12s %8s  %s%n", "query", "numbat ms", "duckdb ms", "ratio", "answer");
-                List<Result> results = new ArrayList<>();
-                for (int q : config.queries()) {
-                    Result r = runQuery(ctx, duck, q, config.runs(), config.api());
-                    results.add(r);
-                    out.printf(Locale.ROOT, "Q%-4d %12.1f %12.1f %8.2f  %s%n", q, r.numbatMs(), r.duckdbMs(), r.ratio(),
-                            r.status());
-                }
-                double[] n = results.stream().filter(r -> r.status().equals("ok")).mapToDouble(Result::numbatMs).toArray();
-                double[] d = results.stream().filter(r -> r.status().equals("ok")).mapToDouble(Result::duckdbMs).toArray();
-                out.printf(Locale.ROOT, "%-5s %12.1f %12.1f %8.2f  over %d queries with correct answers%n", "geo",
-                        geomean(n), geomean(d), geomean(n) / geomean(d), n.length);
-                return results;
-            }
+    /** {@code 1,3,5} or {@code all} as query numbers. */
+    public static List<Integer> parseQueries(String s) {
+        if (s.trim().equalsIgnoreCase("all")) {
+            return java.util.stream.IntStream.rangeClosed(1, TpchQueries.COUNT).boxed().toList();
         }
-    }
-
-    private static dev.numbat.client.DataStream numbat(NumbatContext ctx, int q, Api api) {
-        return api == Api.SQL ? ctx.sql(TpchQueries.sql(q)) : TpchQueries.dataframe(q, ctx::table);
-    }
-
-    private static Result runQuery(NumbatContext ctx, Connection duck, int q, int runs, Api api) throws SQLException {
-        String sql = TpchQueries.sql(q);
-        List<List<Object>> expected;
-        try (Statement st = duck.createStatement()) {
-            expected = Answers.of(st, sql);
-        }
-        String status;
         try {
-            String diff = Answers.difference(expected, Answers.of(numbat(ctx, q, api).collectRows()));
-            status = diff == null ? "ok" : "WRONG: " + diff.lines().findFirst().orElse("");
-        } catch (NumbatException e) {
-            return new Result(q, Double.NaN, Double.NaN, "ERROR: " + e.getMessage().lines().findFirst().orElse(""));
+            return java.util.Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        } catch (NumberFormatException e) {
+            throw NumbatException.userError("--queries takes 'all' or numbers such as 1,3,5, not '%s'", s);
         }
-        double[] numbat = new double[runs];
-        double[] duckdb = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            numbat(ctx, q, api).forEachBatch(b -> { });
-            numbat[i] = (System.nanoTime() - start) / 1e6;
-            start = System.nanoTime();
-            // A fresh statement per query: DuckDB closes a statement for good after an error.
-            try (Statement st = duck.createStatement(); var rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    rs.getObject(1);
+    }
+
+    /** The scale factor as written in directory and file names: 1, 0.1, 10. */
+    public static String sfLabel(double scaleFactor) {
+        return new BigDecimal(Double.toString(scaleFactor)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Generates the data if absent, runs the engines and returns what they measured; progress goes to {@code log}. */
+    public static TpchReport run(Config config, PrintStream log) throws Exception {
+        List<Engine> engines = new ArrayList<>();
+        try {
+            for (String name : config.engines()) {
+                engines.add(Engines.create(name, config.options(), config.logDir()));
+            }
+        } catch (RuntimeException e) {
+            for (Engine made : engines) {
+                made.close();
+            }
+            throw e;
+        }
+        return run(config, engines, log);
+    }
+
+    /**
+     * Runs the given engines (taking ownership: they are closed at the end) instead of creating them from
+     * {@link Config#engines()}, whose names are then ignored.
+     */
+    public static TpchReport run(Config config, List<Engine> engines, PrintStream log) throws Exception {
+        Path dir = config.data();
+        if (!TpchDatagen.exists(dir)) {
+            log.printf("generating TPC-H sf %s as Parquet into %s ...%n", sfLabel(config.scaleFactor()), dir);
+            try (NumbatContext ctx = NumbatContext.local(config.options().threads())) {
+                TpchDatagen.generate(ctx, config.scaleFactor(), TpchDatagen.Format.PARQUET, dir, List.of(),
+                        r -> log.printf(Locale.ROOT, "  %-9s %,12d rows %6.1f s%n", r.table(), r.rows(),
+                                r.millis() / 1e3));
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("date", Instant.now().toString());
+        env.put("machine", Runtime.getRuntime().availableProcessors() + " cores, "
+                + (osMemory() >> 30) + " GB memory, Java " + System.getProperty("java.version") + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("scale factor", sfLabel(config.scaleFactor()));
+        env.put("data", dir.toAbsolutePath().toString());
+        env.put("threads", Integer.toString(config.options().threads()));
+        env.put("heap", (config.options().heapBytes() >> 20) + " MB per JVM");
+        env.put("runs", config.runs() + " timed per query and engine, after 1 warm-up; medians reported");
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+
+        List<String> names = engines.stream().map(Engine::name).toList();
+        Engine oracle = null;
+        try {
+            for (Engine e : engines) {
+                log.printf("preparing %s ...%n", e.name());
+                e.prepare(dir);
+                env.put("engine " + e.name(), e.description());
+                log.printf("  %s%n", e.description());
+            }
+            oracle = engines.stream().filter(e -> e.name().equals("duckdb")).findFirst().orElse(null);
+            boolean ownOracle = oracle == null;
+            if (ownOracle) {
+                oracle = new DuckDbEngine(config.options().threads());
+                oracle.prepare(dir);
+                env.put("oracle", oracle.description() + ", untimed");
+            }
+            log.printf("TPC-H sf %s, engines %s, %d timed runs each after a warm-up, %d threads%n",
+                    sfLabel(config.scaleFactor()), String.join(", ", names), config.runs(),
+                    config.options().threads());
+            List<TpchReport.QueryResult> results = new ArrayList<>();
+            for (int q : config.queries()) {
+                TpchReport.QueryResult r = runQuery(q, engines, ownOracle ? oracle : null, config.runs(), log);
+                results.add(r);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  Q%-3d", q));
+                r.byEngine().forEach((name, er) -> line.append(er.ok()
+                        ? String.format(Locale.ROOT, "  %s %.1f ms", name, er.median())
+                        : String.format(Locale.ROOT, "  %s %s", name, er.status())));
+                log.println(line);
+            }
+            env.put("load", String.format(Locale.ROOT, "%.2f at the start, %.2f at the end (1-minute load average)",
+                    loadAtStart, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            return new TpchReport(env, names, results);
+        } finally {
+            List<Engine> all = new ArrayList<>(engines);
+            if (oracle != null && !engines.contains(oracle)) {
+                all.add(oracle);
+            }
+            for (Engine e : all) {
+                try {
+                    e.close();
+                } catch (Exception ex) {
+                    log.printf("closing %s failed: %s%n", e.name(), ex);
                 }
             }
-            duckdb[i] = (System.nanoTime() - start) / 1e6;
         }
-        return new Result(q, median(numbat), median(duckdb), status);
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    private static TpchReport.QueryResult runQuery(int q, List<Engine> engines, Engine separateOracle, int runs,
+            PrintStream log) {
+        Map<String, String> status = new LinkedHashMap<>();
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        List<List<Object>> expected = null;
+        String oracleProblem = null;
+        if (separateOracle != null) {
+            try {
+                expected = separateOracle.run(q).rows();
+            } catch (Exception e) {
+                oracleProblem = "no reference answer: DuckDB failed: " + firstLine(e);
+            }
+        }
+        // Warm-up, which is also the first answer check. DuckDB, the oracle when it is an engine, goes first.
+        List<Engine> order = new ArrayList<>(engines);
+        order.sort((a, b) -> Boolean.compare(!a.name().equals("duckdb"), !b.name().equals("duckdb")));
+        Map<String, List<List<Object>>> warm = new LinkedHashMap<>();
+        for (Engine e : order) {
+            times.put(e.name(), new ArrayList<>());
+            try {
+                List<List<Object>> rows = e.run(q).rows();
+                warm.put(e.name(), rows);
+                if (e.name().equals("duckdb") && separateOracle == null) {
+                    expected = rows;
+                }
+            } catch (Exception ex) {
+                status.put(e.name(), "ERROR: " + firstLine(ex));
+                log.printf("  Q%d %s failed: %s%n", q, e.name(), ex);
+                if (e.name().equals("duckdb") && separateOracle == null) {
+                    oracleProblem = "no reference answer: DuckDB failed: " + firstLine(ex);
+                }
+            }
+        }
+        for (Engine e : engines) {
+            if (!status.containsKey(e.name())) {
+                status.put(e.name(), oracleProblem != null ? oracleProblem : check(expected, warm.get(e.name())));
+            }
+        }
+        for (int round = 0; round < runs; round++) {
+            for (int k = 0; k < engines.size(); k++) {
+                Engine e = engines.get((round + k) % engines.size());
+                if (!status.get(e.name()).equals(TpchReport.OK)) {
+                    continue;
+                }
+                try {
+                    Engine.Execution x = e.run(q);
+                    String s = check(expected, x.rows());
+                    if (s.equals(TpchReport.OK)) {
+                        times.get(e.name()).add(x.millis());
+                    } else {
+                        status.put(e.name(), s + " (in timed run " + (round + 1) + ")");
+                    }
+                } catch (Exception ex) {
+                    status.put(e.name(), "ERROR in timed run " + (round + 1) + ": " + firstLine(ex));
+                }
+            }
+        }
+        Map<String, TpchReport.EngineResult> byEngine = new LinkedHashMap<>();
+        for (Engine e : engines) {
+            double[] ms = times.get(e.name()).stream().mapToDouble(Double::doubleValue).toArray();
+            byEngine.put(e.name(), new TpchReport.EngineResult(status.get(e.name()), ms));
+        }
+        return new TpchReport.QueryResult(q, byEngine);
     }
 
-    static double geomean(double[] v) {
-        double log = 0;
-        for (double x : v) {
-            log += Math.log(x);
+    private static String check(List<List<Object>> expected, List<List<Object>> actual) {
+        if (expected.isEmpty()) {
+            // An empty reference answer checks nothing; at the generated scale factors every query has rows.
+            return actual.isEmpty() ? "no rows from DuckDB either: unchecked" : "WRONG: DuckDB returned no rows";
         }
-        return v.length == 0 ? Double.NaN : Math.exp(log / v.length);
+        String diff = Answers.difference(expected, actual);
+        return diff == null ? TpchReport.OK : "WRONG: " + diff.lines().findFirst().orElse("");
     }
 
-    /** Writes the results as CSV. */
-    public static void writeCsv(List<Result> results, Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add("query,numbat_ms,duckdb_ms,ratio,status");
-        for (Result r : results) {
-            lines.add(String.format(Locale.ROOT, "%d,%.3f,%.3f,%.4f,\"%s\"", r.query(), r.numbatMs(), r.duckdbMs(),
-                    r.ratio(), r.status().replace("\"", "'")));
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private static long osMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
         }
-        Files.write(file, lines);
+        return 0;
     }
 }

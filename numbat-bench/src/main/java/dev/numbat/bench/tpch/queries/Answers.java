@@ -28,6 +28,19 @@ public final class Answers {
         return out;
     }
 
+    /** Rows fetched as arrays of driver objects (JDBC, another engine), as plain values. */
+    public static List<List<Object>> ofArrays(List<Object[]> rows) {
+        List<List<Object>> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            List<Object> row = new ArrayList<>(r.length);
+            for (Object v : r) {
+                row.add(normalise(v));
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
     /** A JDBC query's rows as plain values. */
     public static List<List<Object>> of(Statement st, String sql) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
