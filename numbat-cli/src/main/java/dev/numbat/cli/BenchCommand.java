@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code numbat bench ...}: benchmarks that compare Numbat with peer engines and print figures. */
 @Command(name = "bench", description = "Run benchmarks against peer engines (figures, not pass/fail).",
-        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class, BenchCommand.Kernels.class,
+        subcommands = {BenchCommand.Scan.class, BenchCommand.Tpch.class, BenchCommand.Kernels.class, BenchCommand.Exchange.class,
                 BenchCommand.Scaling.class})
 final class BenchCommand {
 
@@ -92,7 +92,7 @@ final class BenchCommand {
                     + "answer is checked against DuckDB's, and a wrong answer or failure is reported, never timed.",
                     "Prints per-query medians, ratios to Numbat and geometric means, and writes "
                     + "<out>/tpch-sf<SF>.csv, .json and .png (a bar chart, log scale).",
-                    "Engines: numbat (embedded), numbat-cluster (not available yet), duckdb (JDBC, threads=T), "
+                    "Engines: numbat (embedded), numbat-cluster (a scheduler and one 1-slot executor process per thread started for the run, or --cluster), duckdb (JDBC, threads=T), "
                     + "spark (Spark SQL local[T] in its own JVM; the ./numbat launcher builds it with -Ppeers "
                     + "when asked)."})
     static final class Tpch implements Callable<Integer> {
@@ -126,8 +126,21 @@ final class BenchCommand {
         @Option(names = "--cluster", description = "host:port of the Numbat cluster for engine numbat-cluster.")
         String cluster;
 
+        @Option(names = "--mode", description = "Shorthand for the Numbat engines: embedded, cluster or both "
+                + "(numbat, numbat-cluster or the two); overrides --engines.")
+        String mode;
+
         @Override
         public Integer call() throws Exception {
+            if (mode != null) {
+                engines = switch (mode) {
+                    case "embedded" -> List.of("numbat");
+                    case "cluster" -> List.of("numbat-cluster");
+                    case "both" -> List.of("numbat", "numbat-cluster");
+                    default -> throw dev.numbat.core.NumbatException.userError(
+                            "unknown --mode '%s': use embedded, cluster or both", mode);
+                };
+            }
             String sf = TpchBenchmark.sfLabel(scaleFactor);
             int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             EngineOptions options = EngineOptions.of(t).withApi(EngineOptions.Api.parse(api)).withCluster(cluster);
@@ -216,6 +229,19 @@ final class BenchCommand {
             System.out.printf("wrote %s, %s and %s%n", out.resolve("scaling.csv"), out.resolve("scaling.png"),
                     out.resolve("scaling-queries.png"));
             return reports.values().stream().allMatch(TpchReport::allAnswersChecked) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "exchange", mixinStandardHelpOptions = true,
+            description = "Arrow Flight exchange throughput between two executors' exchange services over loopback.")
+    static final class Exchange implements Callable<Integer> {
+        @Option(names = "--mib", defaultValue = "512", description = "MiB moved per case. Default: ${DEFAULT-VALUE}.")
+        long mib;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(dev.numbat.cluster.exchange.ExchangeBenchmark.run(mib << 20));
+            return 0;
         }
     }
 }

@@ -54,8 +54,14 @@ public final class UserCode {
         return jars;
     }
 
-    /** Writes the jars into {@code dir} and returns a loader over them (parent: Numbat's own loader). */
+    /**
+     * Writes the jars into {@code dir} and returns a loader over them (parent: Numbat's own loader); without
+     * jars, a loader over nothing and no directory.
+     */
     public static URLClassLoader loader(Path dir, Map<String, byte[]> jars) {
+        if (jars.isEmpty()) {
+            return new URLClassLoader(new URL[0], UserCode.class.getClassLoader());
+        }
         List<URL> urls = new ArrayList<>();
         try {
             Files.createDirectories(dir);

@@ -1,6 +1,10 @@
 package dev.numbat.bench.engine;
 
 import dev.numbat.core.NumbatException;
+import dev.numbat.client.NumbatContext;
+import dev.numbat.cluster.ProcessCluster;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,21 +34,40 @@ public final class Engines {
     }
 
     /**
-     * Numbat on a cluster, through the same client API as embedded Numbat.
-     *
-     * <p>TODO(numbat-cluster): the single place to wire the cluster in. Once
-     * {@code NumbatContext.remote(host, port)} exists, replace the throw below with:
-     * <pre>{@code
-     * String[] hp = options.cluster().split(":");
-     * return new NumbatEngine("numbat-cluster", "cluster at " + options.cluster(), options.api(),
-     *         () -> NumbatContext.remote(hp[0], Integer.parseInt(hp[1])));
-     * }</pre>
+     * Numbat on a cluster, through the same client API as embedded Numbat: the scheduler at
+     * {@code options.cluster()}, or else a cluster started here for the run (a scheduler and one single-slot
+     * executor process per thread, on loopback) and stopped after it.
      */
     private static Engine cluster(EngineOptions options) {
-        if (options.cluster() == null) {
-            throw NumbatException.userError("engine numbat-cluster needs --cluster host:port (the scheduler's address)");
+        if (options.cluster() != null) {
+            String[] hp = options.cluster().split(":");
+            if (hp.length != 2) {
+                throw NumbatException.userError("--cluster wants host:port, got '%s'", options.cluster());
+            }
+            return new NumbatEngine("numbat-cluster", "cluster at " + options.cluster(), options.api(),
+                    () -> NumbatContext.remote(hp[0], Integer.parseInt(hp[1])));
         }
-        throw NumbatException.userError("engine numbat-cluster is not available yet: the client cannot connect to a "
-                + "cluster (NumbatContext.remote(host, port) does not exist yet)");
+        int executors = options.threads();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("numbat-bench-cluster-");
+        } catch (IOException e) {
+            throw new NumbatException(dev.numbat.core.ErrorCode.IO_ERROR, "cannot create a temp dir: " + e.getMessage(), e);
+        }
+        long heapMb = Math.max(512, options.heapBytes() / (1 << 20) / Math.max(1, executors));
+        ProcessCluster cluster = new ProcessCluster("dev.numbat.cli.Main", System.getProperty("java.class.path"), dir,
+                List.of("-Xmx" + heapMb + "m", "-Darrow.enable_unsafe_memory_access=true"), List.of());
+        try {
+            cluster.startScheduler();
+            for (int i = 0; i < executors; i++) {
+                cluster.startExecutor(1);
+            }
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return new NumbatEngine("numbat-cluster", "local cluster: scheduler + " + executors
+                + " executor processes with 1 slot each", options.api(),
+                () -> NumbatContext.remote("127.0.0.1", cluster.schedulerPort()), cluster);
     }
 }

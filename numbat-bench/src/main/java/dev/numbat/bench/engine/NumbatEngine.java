@@ -20,6 +20,7 @@ public final class NumbatEngine implements Engine {
     private final String where;
     private final EngineOptions.Api api;
     private final Supplier<NumbatContext> contexts;
+    private final AutoCloseable owned;
     private NumbatContext ctx;
 
     /**
@@ -28,6 +29,13 @@ public final class NumbatEngine implements Engine {
      * @param contexts opens the context, called once by {@link #prepare}
      */
     public NumbatEngine(String name, String where, EngineOptions.Api api, Supplier<NumbatContext> contexts) {
+        this(name, where, api, contexts, null);
+    }
+
+    /** @param owned closed after the context (a cluster this engine started), or null */
+    public NumbatEngine(String name, String where, EngineOptions.Api api, Supplier<NumbatContext> contexts,
+            AutoCloseable owned) {
+        this.owned = owned;
         this.name = Objects.requireNonNull(name, "name");
         this.where = Objects.requireNonNull(where, "where");
         this.api = Objects.requireNonNull(api, "api");
@@ -79,10 +87,16 @@ public final class NumbatEngine implements Engine {
     }
 
     @Override
-    public void close() {
-        if (ctx != null) {
-            ctx.close();
-            ctx = null;
+    public void close() throws Exception {
+        try {
+            if (ctx != null) {
+                ctx.close();
+                ctx = null;
+            }
+        } finally {
+            if (owned != null) {
+                owned.close();
+            }
         }
     }
 }

@@ -274,9 +274,22 @@ public final class SchedulerNode implements AutoCloseable {
         Map<Integer, Set<String>> tags = new HashMap<>();
         header.getNodeTagsMap().forEach((node, list) -> tags.put(node, Set.copyOf(list.getTagsList())));
         List<ExecutorEntry> live = liveExecutors();
+        // Channels of queries still running, counted here rather than from (lagging) heartbeats.
+        Map<String, Integer> busy = new HashMap<>();
+        for (QueryRun r : running.values()) {
+            r.placement.values().forEach(where -> {
+                for (String ex : where) {
+                    busy.merge(ex, 1, Integer::sum);
+                }
+            });
+        }
         List<ChannelPlacer.Candidate> candidates = new ArrayList<>();
+        // Rotating the order spreads small queries over executors when loads tie.
+        int rotation = live.isEmpty() ? 0 : (int) (queryIds.get() % live.size());
+        live = new ArrayList<>(live);
+        java.util.Collections.rotate(live, -rotation);
         for (ExecutorEntry e : live) {
-            candidates.add(new ChannelPlacer.Candidate(e.id, e.registration.getSlots(), e.stats.getRunningChannels(),
+            candidates.add(new ChannelPlacer.Candidate(e.id, e.registration.getSlots(), busy.getOrDefault(e.id, 0),
                     Set.copyOf(e.registration.getTagsList()),
                     e.registration.getDataRootsList().stream().map(Path::of).toList()));
         }
