@@ -267,6 +267,35 @@ class ClusterIntegrationTest {
         }
     }
 
+    /** Runs the numbat command line in this JVM and returns its standard output; asserts exit code 0. */
+    private String numbat(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = dev.numbat.cli.Main.run(args);
+        } finally {
+            System.setOut(saved);
+        }
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit).as("exit code of numbat %s; output:%n%s", String.join(" ", args), text).isZero();
+        return text;
+    }
+
+    @Test
+    @Order(7)
+    void adminCommandsReportTheClusterAndRefuseCallsWithoutTheToken() throws Exception {
+        String scheduler = "127.0.0.1:" + cluster.schedulerPort();
+        String token = tmp.resolve("token").toString();
+        String info = numbat("admin", "info", "--scheduler", scheduler, "--auth-token-file", token);
+        assertThat(info).contains("executors: 2, slots: 2", "executor-1", "executor-2", "last query: q");
+        assertThat(numbat("admin", "queries", "--scheduler", scheduler, "--auth-token-file", token))
+                .contains("succeeded", " ms ");
+        assertThat(numbat("admin", "ping", "--scheduler", scheduler, "--auth-token-file", token)).contains("pong from");
+        assertThat(dev.numbat.cli.Main.run("admin", "info", "--scheduler", scheduler)).as("no token").isNotZero();
+    }
+
     @Test
     @Order(10)
     void executorDeathFailsTheQueryPromptlyAndTheClusterGoesOn() throws Exception {

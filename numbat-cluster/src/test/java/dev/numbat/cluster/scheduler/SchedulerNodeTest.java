@@ -162,6 +162,18 @@ class SchedulerNodeTest {
     }
 
     @Test
+    void aClusterWithoutATokenRefusesUserCode() throws Exception {
+        TaskGraph scan = plan("SELECT k FROM t", 1);
+        TaskGraph.Builder g = TaskGraph.builder();
+        int source = g.source("t", scan.node(0).source(), 1);
+        int user = g.operator("user", (dev.numbat.core.operator.OperatorFactory) c -> (input, batch, out) -> out.emit(batch), 1);
+        g.connect(source, user, dev.numbat.core.partition.Partitioners.forward()).output(user);
+        assertThatThrownBy(() -> scheduler.runner().submit(g.build(), "user operator", root).close())
+                .isInstanceOf(NumbatException.class).hasMessageContaining("authenticated")
+                .satisfies(e -> assertThat(((NumbatException) e).code()).isEqualTo(ErrorCode.USER_ERROR));
+    }
+
+    @Test
     void cancellingAQueryEndsItEverywhere() throws Exception {
         TaskGraph graph = plan("SELECT k FROM t", 2);
         try (RunningQuery q = scheduler.runner().submit(graph, "scan", root)) {
