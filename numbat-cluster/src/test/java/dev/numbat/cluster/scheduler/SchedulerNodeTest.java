@@ -162,6 +162,42 @@ class SchedulerNodeTest {
     }
 
     @Test
+    void aPlanLargerThanTheGrpcMessageLimitTravelsInChunks() throws Exception {
+        // 24 MiB of in-memory rows inside the plan: over the scheduler's 16 MiB message limit.
+        org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(List.of(
+                org.apache.arrow.vector.types.pojo.Field.nullable("x",
+                        new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true))));
+        List<VectorSchemaRoot> batches = new ArrayList<>();
+        long expected = 0;
+        for (int b = 0; b < 3; b++) {
+            VectorSchemaRoot r = VectorSchemaRoot.create(schema, root);
+            org.apache.arrow.vector.BigIntVector x = (org.apache.arrow.vector.BigIntVector) r.getVector(0);
+            x.allocateNew(1_000_000);
+            for (int i = 0; i < 1_000_000; i++) {
+                x.set(i, i % 1000);
+                expected += i % 1000;
+            }
+            r.setRowCount(1_000_000);
+            batches.add(r);
+        }
+        TaskGraph.Builder g = TaskGraph.builder();
+        int source;
+        try (dev.numbat.core.source.InMemorySource in = new dev.numbat.core.source.InMemorySource(schema, batches, root)) {
+            batches.forEach(VectorSchemaRoot::close);
+            source = g.source("values", in, 2);
+            int sum = g.operator("sum", dev.numbat.operators.aggregate.HashAggregateOperator.Factory.single(schema,
+                    List.of(), List.of(dev.numbat.operators.aggregate.AggregateCall.of(dev.numbat.operators.aggregate.AggregateFunction.SUM, 0, "s"))), 1);
+            g.connect(source, sum, dev.numbat.core.partition.Partitioners.single()).output(sum);
+            TaskGraph graph = g.build();
+            assertThat(dev.numbat.cluster.codec.PlanCodec.encode(graph).length).isGreaterThan(16 << 20);
+            try (RemoteCluster client = new RemoteCluster("127.0.0.1", scheduler.port(), ClusterSecurity.NONE, root);
+                    RunningQuery q = client.submit(graph, "big plan", root)) {
+                assertThat(rows(q.results())).containsExactly(expected + "|");
+            }
+        }
+    }
+
+    @Test
     void aClusterWithoutATokenRefusesUserCode() throws Exception {
         TaskGraph scan = plan("SELECT k FROM t", 1);
         TaskGraph.Builder g = TaskGraph.builder();
