@@ -375,11 +375,13 @@ public final class ParquetSource implements Source {
             if (!Files.isRegularFile(file)) {
                 throw new NumbatException(ErrorCode.USER_ERROR, "no such Parquet file: " + file);
             }
-            try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-                footer = reader.getFooter();
-            } catch (Throwable e) {
-                throw badFile(file, e);
-            }
+            footer = FooterCache.get(file, () -> {
+                try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+                    return reader.getFooter();
+                } catch (Throwable e) {
+                    throw badFile(file, e);
+                }
+            });
             cache.put(file.toString(), footer);
         }
         return footer;
