@@ -18,7 +18,8 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Makes the eight TPC-H tables known under their names, each read from the Parquet files in
-     * {@code tables/<table>/}. Does not read the data (the runner's warm-up run does).
+     * {@code tables/<table>/}. May read file metadata (Spark infers the schema from footers) but not the data:
+     * the runner's warm-up run does that.
      */
     void prepare(Path tables) throws Exception;
 

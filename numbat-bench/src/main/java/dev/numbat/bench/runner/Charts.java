@@ -115,6 +115,11 @@ public final class Charts {
         }
         LogAxis x = logAxis("scale factor (log scale)", xmin, xmax);
         LogAxis y = logAxis("time, ms (log scale)", ymin, ymax);
+        // Points, unlike bars, need a margin to be seen whole at the ends of the axes.
+        if (xmax > 0) {
+            x.setRange(xmin / 1.4, xmax * 1.4);
+            y.setRange(Math.max(y.getLowerBound(), ymin / 1.4), Math.min(y.getUpperBound(), ymax * 1.4));
+        }
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
         List<String> names = List.copyOf(series.keySet());
         for (int i = 0; i < names.size(); i++) {
@@ -153,7 +158,7 @@ public final class Charts {
             max = 10;
         }
         double lo = Math.pow(10, Math.floor(Math.log10(min)));
-        double hi = Math.pow(10, Math.ceil(Math.log10(max * 1.0001)));
+        double hi = Math.pow(10, Math.ceil(Math.log10(max) - 1e-9));
         axis.setRange(lo, Math.max(hi, lo * 10));
         // Ticks at every decade, labelled as plain numbers (0.1, 1, 10, 100, 1,000) rather than powers.
         axis.setTickUnit(new NumberTickUnit(1));

@@ -247,10 +247,8 @@ public final class TpchBenchmark {
     }
 
     private static String check(List<List<Object>> expected, List<List<Object>> actual) {
-        if (expected.isEmpty()) {
-            // An empty reference answer checks nothing; at the generated scale factors every query has rows.
-            return actual.isEmpty() ? "no rows from DuckDB either: unchecked" : "WRONG: DuckDB returned no rows";
-        }
+        // An empty answer can be right: Q11's validation parameter (0.0001, meant as 0.0001 / SF) selects nothing
+        // above SF 1. Agreeing on no rows is agreeing.
         String diff = Answers.difference(expected, actual);
         return diff == null ? TpchReport.OK : "WRONG: " + diff.lines().findFirst().orElse("");
     }
