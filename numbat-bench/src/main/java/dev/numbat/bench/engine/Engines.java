@@ -24,30 +24,32 @@ public final class Engines {
     public static Engine create(String name, EngineOptions options, Path logDir) {
         return switch (name) {
             case "numbat" -> NumbatEngine.embedded(options);
-            case "numbat-cluster" -> cluster(options);
+            case "numbat-cluster" -> cluster(options, "numbat-cluster", options.threads(), 1);
+            case "numbat-cluster-1" -> cluster(options, name, 1, options.threads());
+            case "numbat-cluster-2" -> cluster(options, name, 2, Math.max(1, options.threads() / 2));
             case "duckdb" -> new DuckDbEngine(options.threads());
             case "spark" -> new SparkEngine(options.threads(), options.heapBytes(), SparkEngine.locateClasspath(),
                     logDir.resolve("spark-worker.log"));
-            default -> throw NumbatException.userError("unknown engine '%s': use one or more of %s", name,
+            default -> throw NumbatException.userError("unknown engine '%s': use one or more of %s "
+                    + "(or numbat-cluster-1 / numbat-cluster-2: 1 or 2 executors sharing the threads)", name,
                     String.join(", ", NAMES));
         };
     }
 
     /**
      * Numbat on a cluster, through the same client API as embedded Numbat: the scheduler at
-     * {@code options.cluster()}, or else a cluster started here for the run (a scheduler and one single-slot
-     * executor process per thread, on loopback) and stopped after it.
+     * {@code options.cluster()}, or else a cluster started here for the run (a scheduler and {@code executors}
+     * executor processes with {@code slots} slots each, on loopback) and stopped after it.
      */
-    private static Engine cluster(EngineOptions options) {
+    private static Engine cluster(EngineOptions options, String name, int executors, int slots) {
         if (options.cluster() != null) {
             String[] hp = options.cluster().split(":");
             if (hp.length != 2) {
                 throw NumbatException.userError("--cluster wants host:port, got '%s'", options.cluster());
             }
-            return new NumbatEngine("numbat-cluster", "cluster at " + options.cluster(), options.api(),
+            return new NumbatEngine(name, "cluster at " + options.cluster(), options.api(),
                     () -> NumbatContext.remote(hp[0], Integer.parseInt(hp[1])));
         }
-        int executors = options.threads();
         Path dir;
         try {
             dir = Files.createTempDirectory("numbat-bench-cluster-");
@@ -60,14 +62,14 @@ public final class Engines {
         try {
             cluster.startScheduler();
             for (int i = 0; i < executors; i++) {
-                cluster.startExecutor(1);
+                cluster.startExecutor(slots);
             }
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
-        return new NumbatEngine("numbat-cluster", "local cluster: scheduler + " + executors
-                + " executor processes with 1 slot each", options.api(),
+        return new NumbatEngine(name, "local cluster: scheduler + " + executors + " executor process"
+                + (executors == 1 ? "" : "es") + " with " + slots + (slots == 1 ? " slot" : " slots") + " each", options.api(),
                 () -> NumbatContext.remote("127.0.0.1", cluster.schedulerPort()), cluster);
     }
 }

@@ -28,6 +28,8 @@ public final class Charts {
     private static final Map<String, Color> COLOURS = Map.of(
             "numbat", new Color(0x1f77b4),
             "numbat-cluster", new Color(0x2ca02c),
+            "numbat-cluster-1", new Color(0x98df8a),
+            "numbat-cluster-2", new Color(0x2ca02c),
             "duckdb", new Color(0xff9f1c),
             "spark", new Color(0xd62728));
     private static final Color[] OTHERS = {new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf)};
