@@ -553,6 +553,11 @@ class ExchangeClusterTest {
         Throwable t = catchThrowable(() -> c.done.get(20, TimeUnit.SECONDS));
         assertThat(t.getCause()).isInstanceOf(NumbatException.class).hasMessageContaining("did not start here");
         assertThat(((NumbatException) t.getCause()).code()).isEqualTo(ErrorCode.INTERNAL);
+        // The server side lets go of the stream just after the client has seen the error.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (a.exchange.activeStreams() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(a.exchange.activeStreams()).isZero();
     }
 
