@@ -259,11 +259,13 @@ public final class ExecutorNode implements AutoCloseable {
         if (queries.containsKey(queryId)) {
             throw NumbatException.internal("query " + queryId + " started twice on executor " + id, null);
         }
+        long start = System.nanoTime();
         Path dir = config.workDir().resolve("queries").resolve(queryId);
         URLClassLoader loader = UserCode.loader(dir.resolve("jars"), jars);
         try {
             // Only an authenticated cluster ever forwards user code; an open one refuses it here as well.
             TaskGraph graph = PlanCodec.decode(plan, loader, config.security().token() != null);
+            long decoded = System.nanoTime();
             Map<Integer, String[]> channels = new HashMap<>();
             List<List<String>> byNode = new java.util.ArrayList<>();
             for (NodePlacement p : header.getPlacementList()) {
@@ -294,6 +296,8 @@ public final class ExecutorNode implements AutoCloseable {
             }
             queries.put(queryId, new QueryPart(queryId, job, loader, dir, local));
             rpcPool.execute(() -> awaitAndReport(queryId, job));
+            LOG.debug("query {}: {} local channels started in {} ms (plan decoded in {} ms)", queryId, local,
+                    (System.nanoTime() - start) / 1_000_000, (decoded - start) / 1_000_000);
         } catch (RuntimeException e) {
             closeQuietly(loader);
             WorkDirs.deleteTree(dir);
