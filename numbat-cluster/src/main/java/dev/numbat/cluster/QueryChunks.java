@@ -40,6 +40,30 @@ public final class QueryChunks {
         }
     }
 
+    /**
+     * The receiving side of a chunk stream: collects the chunks and, when the sender completes, hands the
+     * assembled query to {@code onComplete} (which answers the call).
+     */
+    public static StreamObserver<QueryChunk> receiver(java.util.function.Consumer<Assembler> onComplete) {
+        Assembler chunks = new Assembler();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(QueryChunk chunk) {
+                chunks.add(chunk);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // The sender gave up; nothing was started.
+            }
+
+            @Override
+            public void onCompleted() {
+                onComplete.accept(chunks);
+            }
+        };
+    }
+
     /** Reassembles a chunk stream on the receiving side. */
     public static final class Assembler {
         private QueryHeader header;

@@ -236,7 +236,8 @@ public record ScanReport(Map<String, String> environment, List<EngineResult> res
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
-    static String json(String s) {
+    /** {@code s} as a JSON string literal (shared by the benchmark reports). */
+    public static String json(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -197,29 +197,15 @@ public final class ExecutorNode implements AutoCloseable {
     private final class Service extends ExecutorServiceGrpc.ExecutorServiceImplBase {
         @Override
         public StreamObserver<QueryChunk> startQueryPart(StreamObserver<Ack> response) {
-            QueryChunks.Assembler chunks = new QueryChunks.Assembler();
-            return new StreamObserver<>() {
-                @Override
-                public void onNext(QueryChunk chunk) {
-                    chunks.add(chunk);
+            return QueryChunks.receiver(chunks -> {
+                try {
+                    startPart(chunks.header(), chunks.plan(), chunks.jars());
+                    response.onNext(Ack.getDefaultInstance());
+                    response.onCompleted();
+                } catch (Throwable t) {
+                    response.onError(StatusMapping.toStatusException(t));
                 }
-
-                @Override
-                public void onError(Throwable t) {
-                    LOG.debug("query upload broke: {}", t.getMessage());
-                }
-
-                @Override
-                public void onCompleted() {
-                    try {
-                        startPart(chunks.header(), chunks.plan(), chunks.jars());
-                        response.onNext(Ack.getDefaultInstance());
-                        response.onCompleted();
-                    } catch (Throwable t) {
-                        response.onError(StatusMapping.toStatusException(t));
-                    }
-                }
-            };
+            });
         }
 
         @Override

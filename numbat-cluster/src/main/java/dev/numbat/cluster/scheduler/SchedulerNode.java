@@ -716,31 +716,15 @@ public final class SchedulerNode implements AutoCloseable {
 
         @Override
         public StreamObserver<QueryChunk> submitQuery(StreamObserver<SubmitQueryResponse> out) {
-            QueryChunks.Assembler chunks = new QueryChunks.Assembler();
-            return new StreamObserver<>() {
-                @Override
-                public void onNext(QueryChunk chunk) {
-                    chunks.add(chunk);
+            return QueryChunks.receiver(chunks -> reply(out, () -> {
+                QueryRun run = submit(chunks.header(), chunks.plan(), chunks.jars());
+                SubmitQueryResponse.Builder r = SubmitQueryResponse.newBuilder().setQueryId(run.id)
+                        .setTicket(ByteString.copyFrom(TICKET_PREFIX + run.id, StandardCharsets.UTF_8));
+                if (run.resultSchema != null) {
+                    r.setSchema(ByteString.copyFrom(serializeSchema(run.resultSchema)));
                 }
-
-                @Override
-                public void onError(Throwable t) {
-                    LOG.debug("query upload broke: {}", t.getMessage());
-                }
-
-                @Override
-                public void onCompleted() {
-                    reply(out, () -> {
-                        QueryRun run = submit(chunks.header(), chunks.plan(), chunks.jars());
-                        SubmitQueryResponse.Builder r = SubmitQueryResponse.newBuilder().setQueryId(run.id)
-                                .setTicket(ByteString.copyFrom(TICKET_PREFIX + run.id, StandardCharsets.UTF_8));
-                        if (run.resultSchema != null) {
-                            r.setSchema(ByteString.copyFrom(serializeSchema(run.resultSchema)));
-                        }
-                        return r.build();
-                    });
-                }
-            };
+                return r.build();
+            }));
         }
 
         @Override
