@@ -116,8 +116,11 @@ final class QueryRun {
         return false;
     }
 
-    /** Waits until every executor has reported (or the query failed); throws the failure. */
-    synchronized void awaitParts(long timeoutMillis) throws InterruptedException {
+    /**
+     * Waits until every executor has reported (or the query failed); throws the failure. Returns the
+     * executors that still had not reported when {@code timeoutMillis} ran out (empty when all did).
+     */
+    synchronized Set<String> awaitParts(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (state == State.RUNNING && !pendingParts.isEmpty()) {
             long left = deadline - System.currentTimeMillis();
@@ -129,6 +132,7 @@ final class QueryRun {
         if (error != null) {
             throw new NumbatException(error.code(), error.getMessage(), error);
         }
+        return Set.copyOf(pendingParts);
     }
 
     synchronized List<ChannelMetrics> metrics() {

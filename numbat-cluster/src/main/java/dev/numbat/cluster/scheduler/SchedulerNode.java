@@ -560,12 +560,20 @@ public final class SchedulerNode implements AutoCloseable {
                 return b;
             }
             done = true;
+            Set<String> silent;
             try {
-                run.awaitParts(60_000);
+                silent = run.awaitParts(60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 cancel(run.id);
                 throw new NumbatException(ErrorCode.CANCELLED, "interrupted", e);
+            }
+            if (!silent.isEmpty()) {
+                // Every result arrived, but an executor never said its part ended: do not call it a success.
+                fail(run, new NumbatException(ErrorCode.EXECUTOR_LOST, "executors " + silent
+                        + " did not report the end of their part of query " + run.id));
+                NumbatException e = run.error();
+                throw new NumbatException(e.code(), e.getMessage(), e);
             }
             if (run.resultsDone()) {
                 finish(run);
