@@ -1,6 +1,5 @@
 package dev.numbat.cluster.client;
 
-import com.google.protobuf.ByteString;
 import dev.numbat.cluster.QueryChunks;
 import dev.numbat.cluster.QueryRunner;
 import dev.numbat.cluster.UserCode;

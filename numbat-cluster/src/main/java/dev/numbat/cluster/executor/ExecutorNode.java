@@ -41,12 +41,10 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +54,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -328,7 +325,7 @@ public final class ExecutorNode implements AutoCloseable {
         } catch (Throwable t) {
             NumbatException e = t instanceof NumbatException ne ? ne : NumbatException.internal(String.valueOf(t), t);
             report.setOk(false).setError(ErrorInfo.newBuilder().setCode(e.code().name())
-                    .setMessage(rootMessage(e)));
+                    .setMessage(e.getMessage()));
         }
         List<List<ChannelMetrics>> metrics = job.channelMetrics();
         for (List<ChannelMetrics> node : metrics) {
@@ -343,11 +340,6 @@ public final class ExecutorNode implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("could not report query {} to the scheduler: {}", queryId, e.getMessage());
         }
-    }
-
-    /** The innermost message of a chain of NumbatExceptions with the same text prefix, for the client. */
-    private static String rootMessage(NumbatException e) {
-        return e.getMessage();
     }
 
     private void release(String queryId) {
